@@ -1,0 +1,265 @@
+import { performance } from 'node:perf_hooks';
+import { AuthorizationError, InvalidOptionError } from '../errors';
+import { log } from '../log';
+import { readSerializedUser } from '../passport-user';
+import { loadSession, type StoredSession } from '../session-store';
+import type { PassportLike, SessionStoreLike } from '../types';
+import { endSocket, type SessionEndedReason } from './session-ended';
+
+const debug = log('live-session');
+
+/**
+ * The `liveSession` option of {@link authorize}: keep checking a socket's session after the
+ * handshake, and end the socket (`session_ended` with the reason, then a disconnect) when the
+ * session is gone, has expired, or is no longer logged in to the same user. The store is read at
+ * most once per session per `interval` on each node, shared by that session's sockets there;
+ * `deserializeUser` is not called again.
+ */
+export interface LiveSessionOptions {
+  /**
+   * Milliseconds between two reads of a session; also how long a read stays good for the checks
+   * before events.
+   * @default 60000
+   */
+  interval?: number;
+  /**
+   * Re-read each session on a timer, so that an idle socket is ended within `interval`.
+   * @default true
+   */
+  timer?: boolean;
+  /**
+   * Hold each incoming event (`socket.use`) until the session has been read within `interval`;
+   * an event of an ended session is dropped.
+   * @default false
+   */
+  beforeEvents?: boolean;
+}
+
+export interface LiveSessionSettings {
+  interval: number;
+  timer: boolean;
+  beforeEvents: boolean;
+}
+
+export const DEFAULT_LIVE_SESSION_INTERVAL_MS = 60_000;
+
+/** Checks the `liveSession` option of `authorize()`; `undefined` when the checks are off. */
+export function resolveLiveSessionOption(value: unknown): LiveSessionSettings | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { interval: DEFAULT_LIVE_SESSION_INTERVAL_MS, timer: true, beforeEvents: false };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidOptionError('liveSession', 'must be true, or an object { interval?, timer?, beforeEvents? }');
+  }
+  const options = value as LiveSessionOptions;
+  const interval = options.interval ?? DEFAULT_LIVE_SESSION_INTERVAL_MS;
+  if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 1 || interval > 2_147_483_647) {
+    throw new InvalidOptionError('liveSession.interval', `must be a positive number of milliseconds, not ${String(interval)}`);
+  }
+  const timer = options.timer ?? true;
+  const beforeEvents = options.beforeEvents ?? false;
+  if (typeof timer !== 'boolean') throw new InvalidOptionError('liveSession.timer', 'must be true or false');
+  if (typeof beforeEvents !== 'boolean') throw new InvalidOptionError('liveSession.beforeEvents', 'must be true or false');
+  if (!timer && !beforeEvents) {
+    throw new InvalidOptionError('liveSession', 'has both timer and beforeEvents off: nothing would check the session');
+  }
+  return { interval, timer, beforeEvents };
+}
+
+/** A connected socket as the checks use it, of any socket.io major. */
+export interface WatchedSocket {
+  connected?: boolean;
+  request: { sessionID?: string };
+  emit(event: string, ...args: unknown[]): unknown;
+  disconnect(close?: boolean): unknown;
+  on(event: 'disconnect', listener: (this: WatchedSocket) => void): unknown;
+  use?(middleware: (packet: unknown, next: (err?: Error) => void) => void): unknown;
+}
+
+/** One session's sockets on this node, and the state of its reads. */
+interface WatchedSession {
+  sessionId: string;
+  // Most sessions have one socket on a node: it is held inline, and the others (each followed by
+  // its serialized user) in a flat array, because a Map per session costs several times more.
+  /** The first socket, or null once the session has none left. */
+  socket: WatchedSocket | null;
+  /** The serialized user the first socket's handshake found. */
+  user: unknown;
+  more: unknown[] | null;
+  slot: number;
+  /** When the last read started, in whole milliseconds of {@link clock} (a small integer V8 keeps unboxed). */
+  readAt: number;
+  /** Callbacks of checks waiting for the read in flight, or null when none is. */
+  waiting: Array<() => void> | null;
+}
+
+// Timed reads are spread over a wheel of slots, one timer per node for every session: a session
+// has a slot and is read each time the wheel comes round to it, once per interval, so sessions
+// opened together are not all read at the same moment.
+const SLOTS = 10;
+
+export interface SessionWatch {
+  /** Starts checking a socket that has just connected. */
+  add(socket: WatchedSocket, serializedUser: unknown): void;
+}
+
+export function createSessionWatch(
+  store: SessionStoreLike,
+  passport: PassportLike,
+  timeoutMs: number,
+  settings: LiveSessionSettings,
+): SessionWatch {
+  const sessions = new Map<string, WatchedSession>();
+  const tickMs = Math.max(1, Math.floor(settings.interval / SLOTS));
+  let nextSlot = 0;
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  // One listener for every socket: `this` is the socket that disconnected.
+  function onDisconnect(this: WatchedSocket): void {
+    const sessionId = this.request.sessionID;
+    const watched = sessionId === undefined ? undefined : sessions.get(sessionId);
+    if (!watched || !drop(watched, this) || watched.socket !== null) return;
+    sessions.delete(watched.sessionId);
+    if (sessions.size === 0 && timer !== undefined) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  }
+
+  function tick(): void {
+    const due = nextSlot;
+    nextSlot = (nextSlot + 1) % SLOTS;
+    // A session read since its last round (before an event) waits for the next one; a tick's worth
+    // of slack keeps a late timer from skipping a round.
+    const readBefore = clock() - settings.interval + tickMs;
+    for (const watched of sessions.values()) {
+      if (watched.slot === due && watched.readAt <= readBefore) read(watched, undefined);
+    }
+  }
+
+  /** Reads the session once for all its sockets; checks that arrive meanwhile wait for the same read. */
+  function read(watched: WatchedSession, then: (() => void) | undefined): void {
+    if (watched.waiting) {
+      if (then) watched.waiting.push(then);
+      return;
+    }
+    watched.waiting = then ? [then] : [];
+    // When the read starts: what it returns is at least this fresh, however long the store takes.
+    watched.readAt = clock();
+    // Only sockets already there are judged: one that connects during the read has a newer verdict.
+    const judged = watched.more ? [watched.socket, watched.user, ...watched.more] : [watched.socket, watched.user];
+    let storeHadIt = false;
+    // loadSession treats an expired session as none; the client is told which it was.
+    const probe: SessionStoreLike = {
+      get: (sid, callback) =>
+        store.get(sid, (err: unknown, session?: unknown) => {
+          // File stores report a missing session as ENOENT; express-session reads that as no session.
+          if ((err as { code?: unknown } | null)?.code === 'ENOENT') return callback(null, null);
+          storeHadIt = !err && session !== null && session !== undefined && session !== false;
+          callback(err, session);
+        }),
+    };
+    loadSession(probe, watched.sessionId, timeoutMs, (error, session) => {
+      const waiting = watched.waiting ?? [];
+      watched.waiting = null;
+      if (error) {
+        // A store that fails now and then must not log everyone out; the next read decides.
+        debug('session store failed during a live check (%s); sockets kept', error.code);
+      } else {
+        const gone: SessionEndedReason | undefined = session ? undefined : storeHadIt ? 'session_expired' : 'session_gone';
+        for (let i = 0; i < judged.length; i += 2) {
+          const socket = judged[i] as WatchedSocket;
+          const reason = gone ?? userVerdict(session as StoredSession, judged[i + 1]);
+          if (reason && holds(watched, socket)) {
+            debug('ending a socket: %s', reason);
+            endSocket(socket, reason);
+          }
+        }
+      }
+      for (const callback of waiting) callback();
+    });
+  }
+
+  function userVerdict(session: StoredSession, expected: unknown): SessionEndedReason | undefined {
+    let serialized: ReturnType<typeof readSerializedUser>;
+    try {
+      serialized = readSerializedUser(session, passport);
+    } catch {
+      debug('session could not be read during a live check; sockets kept');
+      return undefined;
+    }
+    if (serialized instanceof AuthorizationError) return 'logged_out';
+    return sameUser(serialized.value, expected) ? undefined : 'user_changed';
+  }
+
+  function gate(watched: WatchedSession, socket: WatchedSocket, next: () => void): void {
+    if (watched.waiting === null && clock() - watched.readAt < settings.interval) {
+      next();
+      return;
+    }
+    read(watched, () => {
+      if (socket.connected !== false && holds(watched, socket)) next();
+    });
+  }
+
+  return {
+    add(socket, serializedUser) {
+      const sessionId = socket.request.sessionID;
+      if (typeof sessionId !== 'string' || sessionId === '') return;
+      let watched = sessions.get(sessionId);
+      if (!watched) {
+        // The slot the wheel reaches last: the first timed read comes one interval after the handshake's.
+        const slot = (nextSlot + SLOTS - 1) % SLOTS;
+        watched = { sessionId, socket, user: serializedUser, more: null, slot, readAt: clock(), waiting: null };
+        sessions.set(sessionId, watched);
+        if (settings.timer && timer === undefined) {
+          timer = setInterval(tick, tickMs);
+          timer.unref?.();
+        }
+      } else if (watched.more) {
+        watched.more.push(socket, serializedUser);
+      } else {
+        watched.more = [socket, serializedUser];
+      }
+      socket.on('disconnect', onDisconnect);
+      if (settings.beforeEvents && typeof socket.use === 'function') {
+        const session = watched;
+        socket.use((_packet, next) => gate(session, socket, next));
+      }
+    },
+  };
+}
+
+function holds(watched: WatchedSession, socket: WatchedSocket): boolean {
+  return watched.socket === socket || watched.more?.includes(socket) === true;
+}
+
+/** Removes a socket; the next one moves inline, so `socket` is null only when none is left. */
+function drop(watched: WatchedSession, socket: WatchedSocket): boolean {
+  if (watched.socket === socket) {
+    const more = watched.more;
+    watched.socket = more ? (more[0] as WatchedSocket) : null;
+    watched.user = more ? more[1] : undefined;
+    if (more) watched.more = more.length > 2 ? more.slice(2) : null;
+    return true;
+  }
+  const at = watched.more ? watched.more.indexOf(socket) : -1;
+  if (at < 0) return false;
+  watched.more?.splice(at, 2);
+  if (watched.more?.length === 0) watched.more = null;
+  return true;
+}
+
+function clock(): number {
+  return Math.floor(performance.now());
+}
+
+/** Passport's serialized users compare by value: stores hand back a fresh copy on every read. */
+function sameUser(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
+  }
+}

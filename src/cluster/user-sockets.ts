@@ -1,0 +1,136 @@
+import { InvalidOptionError } from '../errors';
+import { type IdentityData, identityOf, type SocketIdentity } from './identity';
+import { namingFor, type RoomsOptions, sessionRoomOf, type UserId, userRoomOf } from './rooms';
+import { checkReason, endRoom } from './session-ended';
+import { mainNamespaceOf, namespacesOf, type ServerOrNamespace } from './socket-io';
+
+/**
+ * A socket as `fetchSocketsByUser` returns it: socket.io's own `Socket` for those on this
+ * process, its `RemoteSocket` for those on other nodes. Both have these members.
+ */
+export interface RemoteUserSocket {
+  readonly id: string;
+  readonly data: IdentityData;
+  readonly rooms: Set<string>;
+  readonly handshake: unknown;
+  emit(event: string, ...args: any[]): unknown;
+  join(room: string | string[]): unknown;
+  leave(room: string): unknown;
+  disconnect(close?: boolean): unknown;
+}
+
+/** Chooses sockets by their identity; the socket itself (with the app's `socket.data`) comes second. */
+export type IdentityFilter<TSocket = RemoteUserSocket> = (identity: SocketIdentity, socket: TSocket) => unknown;
+
+export interface UserSocketsOptions {
+  /** The `rooms` option given to `authorize()`, when it names rooms and this process cannot tell. */
+  rooms?: RoomsOptions;
+}
+
+export interface DisconnectOptions extends UserSocketsOptions {
+  /**
+   * The reason the clients receive with the `session_ended` event.
+   * @default 'disconnected'
+   */
+  reason?: string;
+}
+
+/**
+ * The sockets of a user on every node of the cluster (socket.io 4 and `authorize({ rooms: true })`).
+ * Pass a user id to look in the user's room, or a filter over each socket's {@link SocketIdentity}
+ * (which fetches every socket of the namespace from every node, so prefer an id). Pass `io` for
+ * the main namespace or `io.of('/chat')`. Sockets on this process come back as socket.io's
+ * `Socket`, those on other nodes as `RemoteSocket` (`emit`, `join`, `leave`, `disconnect`, `data`).
+ * `filterSocketsByUser` stays the synchronous lookup of this process's sockets.
+ *
+ * @example
+ * ```js
+ * const sockets = await fetchSocketsByUser(io, 42);
+ * console.log(`user 42 has ${sockets.length} tabs open`);
+ * const admins = await fetchSocketsByUser(io, (identity, socket) => socket.data.role === 'admin');
+ * ```
+ */
+export async function fetchSocketsByUser<TSocket = RemoteUserSocket>(
+  io: ServerOrNamespace,
+  user: UserId | IdentityFilter<TSocket>,
+  options: UserSocketsOptions = {},
+): Promise<TSocket[]> {
+  const helper = 'fetchSocketsByUser(io, user)';
+  checkOptions(options);
+  const namespace = mainNamespaceOf(io, helper);
+  if (typeof user === 'function') {
+    const sockets = (await namespace.fetchSockets()) as TSocket[];
+    return sockets.filter((socket) => {
+      const identity = identityOf(socket as { data?: unknown });
+      return identity !== undefined && Boolean(user(identity, socket));
+    });
+  }
+  const room = userRoomOf(namingFor(options.rooms, helper), user, helper);
+  return (await namespace.in(room).fetchSockets()) as TSocket[];
+}
+
+/**
+ * Disconnects every socket of a session, on every node and in every namespace, after sending
+ * each client `session_ended` with the reason. Takes the session id as express-session has it
+ * (`req.sessionID`); the rooms only ever hold a hash of it. In a logout route, use
+ * {@link logoutSockets} or {@link disconnectOnLogout}, which also wait for the logout to finish.
+ *
+ * @example
+ * ```js
+ * app.post('/admin/sessions/:sid/revoke', (req, res) => {
+ *   disconnectSession(io, req.params.sid, { reason: 'revoked' });
+ *   sessionStore.destroy(req.params.sid, () => res.sendStatus(204));
+ * });
+ * ```
+ */
+export function disconnectSession(io: ServerOrNamespace, sessionId: string, options: DisconnectOptions = {}): void {
+  const helper = 'disconnectSession(io, sessionId)';
+  checkOptions(options);
+  const reason = checkReason(options.reason, 'disconnected');
+  const namespaces = namespacesOf(io, helper);
+  const room = sessionRoomOf(namingFor(options.rooms, helper), sessionId, helper);
+  for (const namespace of namespaces) endRoom(namespace, room, reason);
+}
+
+/**
+ * Disconnects every socket of a user, on every node, in every session and namespace, after
+ * sending each client `session_ended` with the reason.
+ *
+ * @example
+ * ```js
+ * disconnectUser(io, bannedUser.id, { reason: 'banned' });
+ * ```
+ */
+export function disconnectUser(io: ServerOrNamespace, userId: UserId, options: DisconnectOptions = {}): void {
+  const helper = 'disconnectUser(io, userId)';
+  checkOptions(options);
+  const reason = checkReason(options.reason, 'disconnected');
+  const namespaces = namespacesOf(io, helper);
+  const room = userRoomOf(namingFor(options.rooms, helper), userId, helper);
+  for (const namespace of namespaces) endRoom(namespace, room, reason);
+}
+
+/**
+ * Emits an event to every socket of a user, on every node (the main namespace of `io`, or the
+ * namespace given). The rooms come from this process's `authorize({ rooms })`; where custom
+ * names are ambiguous, use `io.to(room).emit()` with the room name yourself.
+ *
+ * @example
+ * ```js
+ * emitToUser(io, order.userId, 'order:shipped', { orderId: order.id });
+ * ```
+ */
+export function emitToUser(io: ServerOrNamespace, userId: UserId, event: string, ...args: unknown[]): void {
+  const helper = 'emitToUser(io, userId, event)';
+  if (typeof event !== 'string' || event === '') {
+    throw new TypeError(`passport.socketio-compat: ${helper}: event must be a non-empty string`);
+  }
+  const namespace = mainNamespaceOf(io, helper);
+  namespace.to(userRoomOf(namingFor(undefined, helper), userId, helper)).emit(event, ...args);
+}
+
+function checkOptions(options: unknown): void {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidOptionError('options', 'must be an object, for example { reason: "logout" }');
+  }
+}
