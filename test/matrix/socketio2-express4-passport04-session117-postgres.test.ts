@@ -1,0 +1,14 @@
+// A legacy app with its sessions in PostgreSQL.
+import { behaviourSuite } from '../behaviour/suite';
+import { defineStack } from '../support/stack';
+import { postgresStore } from '../support/stores';
+
+behaviourSuite(
+  defineStack({
+    socketIo: 'socket.io-v2',
+    express: 'express',
+    passport: 'passport-v04',
+    session: 'express-session-v117',
+    store: postgresStore,
+  }),
+);

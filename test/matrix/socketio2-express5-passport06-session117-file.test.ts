@@ -1,0 +1,13 @@
+import { behaviourSuite } from '../behaviour/suite';
+import { defineStack } from '../support/stack';
+import { fileStore } from '../support/stores';
+
+behaviourSuite(
+  defineStack({
+    socketIo: 'socket.io-v2',
+    express: 'express-v5',
+    passport: 'passport-v06',
+    session: 'express-session-v117',
+    store: fileStore,
+  }),
+);

@@ -1,0 +1,14 @@
+// The newest of everything.
+import { behaviourSuite } from '../behaviour/suite';
+import { defineStack } from '../support/stack';
+import { memoryStore } from '../support/stores';
+
+behaviourSuite(
+  defineStack({
+    socketIo: 'socket.io',
+    express: 'express-v5',
+    passport: 'passport',
+    session: 'express-session',
+    store: memoryStore,
+  }),
+);

@@ -1,0 +1,56 @@
+// What an app writing TypeScript today gets: the user typed through Express.User, typed
+// callbacks and errors. Lines marked @ts-expect-error must stay errors.
+import session from 'express-session';
+import passportSocketIo, {
+  type AcceptCallback,
+  type AuthorizationError,
+  authorize,
+  filterSocketsByUser,
+  type HandshakeData,
+} from 'passport.socketio-compat';
+import { Server } from 'socket.io';
+
+declare global {
+  namespace Express {
+    interface User {
+      id: number;
+      email: string;
+    }
+  }
+}
+
+const io = new Server();
+const store = new session.MemoryStore();
+
+io.use(
+  authorize({
+    store,
+    secret: ['new', 'old'],
+    fail(data, message, critical, accept, error: AuthorizationError) {
+      const code: string = error.code;
+      if (data.user.logged_in === false && !critical) return accept();
+      accept(new Error(`${message} (${code})`));
+    },
+  }),
+);
+// The two-argument fail of early releases: annotate it, TypeScript cannot tell the forms apart.
+io.use(passportSocketIo.authorize({ store, secret: 's', fail: (_data: HandshakeData, accept: AcceptCallback) => accept(null, false) }));
+
+io.on('connection', (socket) => {
+  const user = socket.request.user;
+  if (user?.logged_in) {
+    const id: number = user.id;
+    const email: string = user.email;
+    socket.emit('hello', id, email);
+  }
+});
+
+const mine = filterSocketsByUser(io, (user) => user.logged_in && user.id === 1);
+for (const socket of mine) socket.emit('x');
+
+// @ts-expect-error an anonymous user has no id: check logged_in first
+filterSocketsByUser(io, (user) => user.id === 1);
+// @ts-expect-error the store is required
+authorize({ secret: 's' });
+// @ts-expect-error timeout is a number of milliseconds
+authorize({ store, secret: 's', timeout: '5s' });
