@@ -1,0 +1,163 @@
+/**
+ * One node of a cluster, as an app would write it: Express with express-session and Passport
+ * login, a socket.io 4 server with `authorize({ rooms, liveSession })`, a logout route with
+ * `logoutSockets`, and small HTTP routes through which the tests call the cluster helpers on this
+ * node. Run in the test's own process (one node) or forked (see node-process.ts).
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import session from 'express-session';
+import { Passport } from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { Server } from 'socket.io';
+import {
+  type AuthorizeOptions,
+  authorize,
+  disconnectOnLogout,
+  disconnectSession,
+  disconnectUser,
+  emitToUser,
+  fetchSocketsByUser,
+  filterSocketsByUser,
+  logoutSockets,
+} from '../../../src';
+
+export const SECRET = 'cluster secret';
+
+export const USERS = [
+  { id: 1, username: 'alice', password: 'alice-pw' },
+  { id: 2, username: 'bob', password: 'bob-pw' },
+];
+
+export interface NodeOptions {
+  /** Shown in `socket.data.node`, so a lookup tells which node a socket is on. */
+  name: string;
+  store: session.Store;
+  /** Installs the cluster adapter on the server, if any. */
+  adapter?: (io: Server) => void;
+  authorize?: Partial<AuthorizeOptions>;
+  /**
+   * Live session checks on a namespace of their own, `/live`, so that the other tests never race
+   * a live check (a logout destroys the session a moment before it ends the sockets).
+   */
+  liveNamespace?: AuthorizeOptions['liveSession'];
+  /** The serialized user per login: the default serializes the id, as most apps do. */
+  serializeUser?: (user: { id: number; username: string }) => unknown;
+}
+
+export interface ClusterNode {
+  url: string;
+  io: Server;
+  http: HttpServer;
+  close(): Promise<void>;
+}
+
+interface AppUser {
+  id: number;
+  username: string;
+}
+
+export async function startNode(options: NodeOptions): Promise<ClusterNode> {
+  const passport = new Passport();
+  passport.use(
+    new LocalStrategy((username, password, done) => {
+      const user = USERS.find((u) => u.username === username && u.password === password);
+      done(null, user ? ({ id: user.id, username: user.username } as Express.User) : false);
+    }),
+  );
+  const serialize = options.serializeUser ?? ((user: AppUser) => user.id);
+  passport.serializeUser((user, done) => done(null, serialize(user as AppUser) as number));
+  passport.deserializeUser((serialized: unknown, done: (err: unknown, user?: AppUser | false) => void) => {
+    const id = typeof serialized === 'object' && serialized !== null ? (serialized as { id: number }).id : serialized;
+    const user = USERS.find((u) => u.id === id);
+    done(null, user ? { id: user.id, username: user.username } : false);
+  });
+
+  const app = express();
+  app.use(session({ secret: SECRET, store: options.store, resave: false, saveUninitialized: false }));
+  app.use(passport.initialize());
+  app.use(passport.session());
+
+  const http = createServer(app);
+  const io = new Server(http);
+  options.adapter?.(io);
+  const middleware = authorize({ store: options.store, secret: SECRET, passport, rooms: true, ...options.authorize });
+  const namespaces = [
+    { namespace: io.of('/'), middleware },
+    { namespace: io.of('/chat'), middleware },
+  ];
+  if (options.liveNamespace) {
+    const live = authorize({ store: options.store, secret: SECRET, passport, rooms: true, liveSession: options.liveNamespace });
+    namespaces.push({ namespace: io.of('/live'), middleware: live });
+  }
+  for (const { namespace, middleware } of namespaces) {
+    namespace.use(middleware);
+    namespace.on('connection', (socket) => {
+      socket.data.node = options.name;
+      socket.on('whoami', (ack: (answer: unknown) => void) =>
+        ack({ id: socket.id, node: options.name, identity: socket.data.passport ?? null, rooms: [...socket.rooms] }),
+      );
+      socket.on('echo', (value: unknown, ack: (answer: unknown) => void) => ack(value));
+    });
+  }
+
+  app.post('/login', express.json(), passport.authenticate('local'), (req, res) => {
+    res.json({ user: req.user });
+  });
+  app.post('/logout', (req, res, next) => {
+    logoutSockets(io, req, { scope: req.query.scope === 'user' ? 'user' : 'session' });
+    req.logout((err) => (err ? next(err) : res.json({ ok: true })));
+  });
+  app.post('/logout-middleware', disconnectOnLogout(io), (req, res, next) => {
+    req.logout((err) => (err ? next(err) : res.json({ ok: true })));
+  });
+
+  // Routes through which a test calls the helpers on this node.
+  const describe = (socket: { id: string; data: Record<string, unknown> }) => ({ id: socket.id, data: socket.data });
+  app.get('/sockets/user/:id', async (req, res, next) => {
+    try {
+      const sockets = await fetchSocketsByUser(io, Number(req.params.id));
+      res.json(sockets.map(describe));
+    } catch (err) {
+      next(err);
+    }
+  });
+  app.get('/sockets/filter/:id', async (req, res, next) => {
+    try {
+      const wanted = Number(req.params.id);
+      const sockets = await fetchSocketsByUser(io, (identity) => identity.id === wanted);
+      res.json(sockets.map(describe));
+    } catch (err) {
+      next(err);
+    }
+  });
+  app.get('/sockets/local', (_req, res) => {
+    const local = filterSocketsByUser(io, (user) => user.logged_in);
+    res.json(local.map((socket) => socket.id));
+  });
+  app.post('/disconnect/user/:id', (req, res) => {
+    disconnectUser(io, Number(req.params.id), { reason: String(req.query.reason ?? 'disconnected') });
+    res.json({ ok: true });
+  });
+  app.post('/disconnect/my-session', (req, res) => {
+    disconnectSession(io, req.sessionID, { reason: 'revoked' });
+    res.json({ ok: true });
+  });
+  app.post('/emit/user/:id', (req, res) => {
+    emitToUser(io, Number(req.params.id), 'note', { from: options.name });
+    res.json({ ok: true });
+  });
+
+  await new Promise<void>((resolve) => http.listen({ port: 0, host: '127.0.0.1', exclusive: true }, resolve));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  return {
+    url,
+    io,
+    http,
+    close: () =>
+      new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      }),
+  };
+}

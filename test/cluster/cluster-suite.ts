@@ -1,0 +1,127 @@
+/**
+ * What a cluster must do, run against each way of building one (Redis store and Redis adapter;
+ * Node cluster with a file store and the cluster adapter): two socket.io servers in separate
+ * processes, one user with sockets on both, real HTTP logins and logouts, real clients.
+ */
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import type { Processes, ReadyNode } from './processes';
+import { type ClientSocket, closeAll, connectSocket, ending, get, login, post, stillConnectedAfter, until } from './support';
+
+export interface ClusterUnderTest {
+  /** Starts the nodes, which must be named A and B. */
+  start(): Promise<Processes>;
+  /** Removes the session of this cookie from the shared store, as an admin tool or a TTL would. */
+  destroySession(cookie: string): Promise<void>;
+  /** Leaves the session in the store with a cookie expiry in the past, where the store allows it. */
+  expireSession?(cookie: string): Promise<void>;
+  /** The `liveSession.interval` of the nodes' `/live` namespace. */
+  interval: number;
+}
+
+// The default `timeout` of authorize(): the longest a live check's store read may take.
+const STORE_TIMEOUT_MS = 5000;
+
+export function clusterSuite(cluster: ClusterUnderTest): void {
+  let processes: Processes;
+  let A: ReadyNode;
+  let B: ReadyNode;
+  const open: ClientSocket[] = [];
+  const connect = async (node: ReadyNode, cookie: string, namespace?: string) => {
+    const socket = await connectSocket(node.url, cookie, { namespace });
+    open.push(socket);
+    return socket;
+  };
+  const idsOf = (sockets: Array<{ id: string }>) => sockets.map((socket) => socket.id).sort();
+
+  before(async () => {
+    processes = await cluster.start();
+    A = processes.nodes.A as ReadyNode;
+    B = processes.nodes.B as ReadyNode;
+    assert.ok(A && B, 'both nodes started');
+  });
+  after(async () => {
+    closeAll(open);
+    await processes?.stop();
+  });
+
+  it('lets a user connect to both nodes with one session, and finds all their sockets from either node', async () => {
+    const first = await login(A.url, 'alice');
+    const second = await login(B.url, 'alice');
+    const sockets = [await connect(A, first), await connect(B, first), await connect(B, second)];
+    await connect(A, await login(A.url, 'bob'));
+    const expected = idsOf(sockets as Array<{ id: string }>);
+    for (const node of [A, B]) {
+      for (const lookup of ['/sockets/user/1', '/sockets/filter/1']) {
+        const found: Array<{ id: string; data: any }> = await until(
+          () => get(node.url, lookup),
+          (list) => list.length === expected.length,
+        );
+        assert.deepEqual(idsOf(found), expected, `${lookup} from node ${node.name}`);
+        assert.deepEqual([...new Set(found.map((socket) => socket.data.node))].sort(), ['A', 'B']);
+        assert.ok(found.every((socket) => socket.data.passport.id === 1 && socket.data.passport.logged_in === true));
+      }
+    }
+  });
+
+  it('keeps filterSocketsByUser to the sockets of its own node', async () => {
+    const cookie = await login(A.url, 'bob');
+    const onA = await connect(A, cookie);
+    const onB = await connect(B, cookie);
+    const localToA: string[] = await get(A.url, '/sockets/local');
+    assert.ok(localToA.includes(onA.id as string));
+    assert.ok(!localToA.includes(onB.id as string));
+  });
+
+  it('emitToUser on one node reaches the sockets of the user on the other', async () => {
+    const cookie = await login(A.url, 'alice');
+    const sockets = [await connect(A, cookie), await connect(B, cookie)];
+    const notes = sockets.map((socket) => new Promise((resolve) => socket.once('note', resolve)));
+    await post(B.url, '/emit/user/1');
+    assert.deepEqual(await Promise.all(notes), [{ from: 'B' }, { from: 'B' }]);
+  });
+
+  it('an HTTP logout on node A ends the sockets of that session on node B, telling them why; other sessions stay', async () => {
+    const cookie = await login(A.url, 'alice');
+    const ofSession = [await connect(A, cookie), await connect(B, cookie), await connect(B, cookie, '/chat')];
+    const otherSession = await connect(B, await login(B.url, 'alice'));
+    const ended = Promise.all(ofSession.map(ending));
+    await post(A.url, '/logout', cookie);
+    for (const end of await ended) assert.deepEqual(end.order, ['session_ended:logout', 'disconnect:io server disconnect']);
+    assert.equal(await stillConnectedAfter(otherSession), true);
+    // Refused (the message depends on the store: session-file-store reports a missing session as ENOENT).
+    await assert.rejects(connectSocket(B.url, cookie));
+  });
+
+  it('disconnectUser on node B ends the sockets of the user on node A', async () => {
+    const onA = await connect(A, await login(A.url, 'alice'));
+    const bob = await connect(A, await login(A.url, 'bob'));
+    const ended = ending(onA);
+    await post(B.url, '/disconnect/user/1?reason=banned');
+    assert.equal((await ended).told, 'banned');
+    assert.equal(await stillConnectedAfter(bob), true);
+  });
+
+  it('ends the sockets of a session destroyed in the store, on both nodes, within the configured interval', async () => {
+    const cookie = await login(A.url, 'bob');
+    const sockets = [await connect(A, cookie, '/live'), await connect(B, cookie, '/live')];
+    const ended = Promise.all(sockets.map(ending));
+    const destroyedAt = Date.now();
+    await cluster.destroySession(cookie);
+    for (const end of await ended) assert.equal(end.told, 'session_gone');
+    const took = Date.now() - destroyedAt;
+    // One interval until the next read, plus at most one store read.
+    assert.ok(took <= cluster.interval + STORE_TIMEOUT_MS, `ended ${took} ms after the session was destroyed`);
+  });
+
+  if (cluster.expireSession) {
+    const expire = cluster.expireSession;
+    it("ends the sockets of a session whose cookie expired in the store, with reason 'session_expired'", async () => {
+      const cookie = await login(B.url, 'bob');
+      const sockets = [await connect(A, cookie, '/live'), await connect(B, cookie, '/live')];
+      const ended = Promise.all(sockets.map(ending));
+      await expire(cookie);
+      for (const end of await ended) assert.equal(end.told, 'session_expired');
+    });
+  }
+}
