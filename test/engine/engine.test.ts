@@ -97,6 +97,20 @@ function rawUpgrade(url: string, headers: Record<string, string> = {}): Promise<
   });
 }
 
+/**
+ * Opens a second namespace on the socket's connection. `io.socket()` already sends the CONNECT
+ * packet (autoConnect); calling `connect()` again while it is in flight sends a second one, which
+ * the server answers by closing the whole connection.
+ */
+function joinNamespace(socket: Any, namespace: string): Promise<Any> {
+  const joined = socket.io.socket(namespace);
+  if (joined.connected) return Promise.resolve(joined);
+  return new Promise((resolve, reject) => {
+    joined.once('connect', () => resolve(joined));
+    joined.once('connect_error', reject);
+  });
+}
+
 /** The engine.io open packet: `0{"sid":...}`. */
 function sidOf(body: string): string {
   assert.equal(body[0], '0', `an engine.io open packet, not ${body.slice(0, 80)}`);
@@ -186,12 +200,7 @@ describe('authorizeEngine with session cookies on socket.io 4', () => {
       const socket = track(await connected(stack, app.url, { cookie, transports: ['polling', 'websocket'] }));
       const engine = socket.io.engine;
       if (engine.transport.name !== 'websocket') await new Promise((resolve) => engine.once('upgrade', resolve));
-      const chat = track(socket.io.socket('/chat'));
-      await new Promise((resolve, reject) => {
-        chat.once('connect', resolve);
-        chat.once('connect_error', reject);
-        chat.connect();
-      });
+      const chat = track(await joinNamespace(socket, '/chat'));
       assert.deepEqual((await whoami(socket)).user, ALICE);
       const inChat = await whoami(chat);
       assert.deepEqual(inChat.user, ALICE);
@@ -211,11 +220,7 @@ describe('authorizeEngine with session cookies on socket.io 4', () => {
     it('accepts a WebSocket-only connection with the cookie and sets socket.request.user in every namespace', async () => {
       const cookie = await app.login('bob');
       const socket = track(await connected(stack, app.url, { cookie, transports: ['websocket'] }));
-      const chat = track(socket.io.socket('/chat'));
-      await new Promise((resolve) => {
-        chat.once('connect', resolve);
-        chat.connect();
-      });
+      const chat = track(await joinNamespace(socket, '/chat'));
       assert.equal((await whoami(socket)).user.username, 'bob');
       assert.equal((await whoami(chat)).user.username, 'bob');
     });
@@ -367,11 +372,7 @@ describe('authorizeEngine with a Passport strategy (passport-jwt) on socket.io 4
 
   it('accepts a bearer token over polling first, and the user is in every namespace', async () => {
     const socket = track(await connected(stack, app.url, { transports: ['polling', 'websocket'], bearer: hsToken(1) }));
-    const chat = track(socket.io.socket('/chat'));
-    await new Promise((resolve) => {
-      chat.once('connect', resolve);
-      chat.connect();
-    });
+    const chat = track(await joinNamespace(socket, '/chat'));
     assert.deepEqual((await whoami(socket)).user, ALICE);
     assert.deepEqual((await whoami(chat)).user, ALICE);
   });
@@ -409,11 +410,7 @@ describe('authorizeEngine with a Passport strategy (passport-jwt) on socket.io 4
       const socket = track(await connected(stack, fresh.url, { transports: ['polling', 'websocket'], bearer: token }));
       const engine = socket.io.engine;
       if (engine.transport.name !== 'websocket') await new Promise((resolve) => engine.once('upgrade', resolve));
-      const chat = track(socket.io.socket('/chat'));
-      await new Promise((resolve) => {
-        chat.once('connect', resolve);
-        chat.connect();
-      });
+      const chat = track(await joinNamespace(socket, '/chat'));
       await until(() => fresh.events.length > 0, 'the decision event');
       await new Promise((resolve) => setTimeout(resolve, 50));
       const mine = fresh.events;

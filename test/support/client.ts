@@ -56,8 +56,14 @@ function handshakeOutcome(socket: Any, timeoutMs: number): Promise<ConnectResult
 }
 
 /** Asks the server what the socket's request carries (see test/support/app.ts). */
-export function whoami(socket: Any): Promise<Any> {
-  return new Promise((resolve) => socket.emit('whoami', resolve));
+export function whoami(socket: Any, timeoutMs = 10_000): Promise<Any> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer to 'whoami' within ${timeoutMs} ms`)), timeoutMs);
+    socket.emit('whoami', (answer: Any) => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+  });
 }
 
 /** Connects and expects success; closes nothing (use `closeAll`). */
