@@ -26,9 +26,12 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+// A bound on each test file (and each test in it), so that a hang fails with its name instead of
+// running until CI gives up. The slowest file takes about a minute on a busy 2-core machine.
+const timeoutMs = process.env.TEST_TIMEOUT_MS ?? String(5 * 60 * 1000);
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeoutMs}`, '--test-reporter=spec', ...files],
   { cwd: root, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
