@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { describe, it } from 'node:test';
+import cookieParser from 'cookie-parser';
 import { sign } from 'cookie-signature';
 import session from 'express-session';
 import { Passport } from 'passport';
@@ -371,5 +372,97 @@ describe('cookies and the socket.io 0.9 authorization form', () => {
     const passport = passportFinding((id) => ({ id }));
     assert.deepEqual((await handshake({ store, passport }, cookie, 'v09')).delivered, [[null, true]]);
     assert.deepEqual((await handshake({ store, passport }, undefined, 'v09')).delivered, [['No session found', false]]);
+  });
+});
+
+describe('what a store may answer, read as express-session reads it', () => {
+  /** A store that answers every id with `session`; the cookie that names it. */
+  function answering(session: unknown) {
+    const { cookie } = storeWithSession();
+    return { store: { get: (_sid: string, cb: Any) => cb(null, session) }, cookie };
+  }
+  const passport = passportFinding((id) => ({ id }));
+  const minute = 60_000;
+
+  it('treats a session whose cookie expired, as a Date or as JSON text, as no session', async () => {
+    for (const expires of [new Date(Date.now() - minute), new Date(Date.now() - minute).toISOString()]) {
+      const { store, cookie } = answering({ cookie: { expires }, passport: { user: 7 } });
+      const { failures } = await handshake({ store, passport }, cookie);
+      assert.equal(failures[0]?.message, 'No session found', String(expires));
+    }
+  });
+
+  it('keeps a session that expires later, has no expiry, or an expiry it cannot read', async () => {
+    for (const expires of [new Date(Date.now() + minute), new Date(Date.now() + minute).toISOString(), null, undefined, 'not a date', 42]) {
+      const { store, cookie } = answering({ cookie: { expires }, passport: { user: 7 } });
+      const { delivered, failures } = await handshake({ store, passport }, cookie);
+      assert.deepEqual(failures, [], String(expires));
+      assert.deepEqual(delivered, [[]], String(expires));
+    }
+  });
+
+  it('reads an error whose code is not ENOENT, or whose code getter throws, as a store error', async () => {
+    const { cookie } = storeWithSession();
+    const eacces = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    const hostile = Object.defineProperty(new Error('hostile'), 'code', {
+      get() {
+        throw new Error('code getter');
+      },
+    });
+    for (const error of [eacces, hostile]) {
+      const { failures } = await handshake({ store: { get: (_s: string, cb: Any) => cb(error) }, passport }, cookie);
+      assert.equal(failures[0]?.error.code, 'ERR_SESSION_STORE', error.message);
+      assert.equal(failures[0]?.critical, true);
+    }
+  });
+});
+
+describe('cookies read through the legacy cookieParser option', () => {
+  const passport = passportFinding((id) => ({ id }));
+
+  it('unsigns the session cookie a cookieParser() made without a secret leaves in req.cookies', async () => {
+    const { store, cookie } = storeWithSession();
+    const { delivered, request } = await handshake({ store, passport, cookieParser: () => cookieParser() }, cookie);
+    assert.deepEqual(delivered, [[]]);
+    assert.equal(request.sessionID, 'edge-session-id');
+  });
+
+  it('still refuses a forged cookie that such a cookieParser() leaves in req.cookies', async () => {
+    const { store, sid } = storeWithSession();
+    const forged = `connect.sid=${encodeURIComponent(`s:${sign(sid, 'another secret')}`)}`;
+    const { failures } = await handshake({ store, passport, cookieParser: () => cookieParser() }, forged);
+    assert.equal(failures[0]?.message, 'No session found');
+  });
+
+  it('treats a request as cookie-less when cookieParser throws or leaves signedCookies that are not an object', async () => {
+    const { store, cookie } = storeWithSession();
+    const throwing = () => () => {
+      throw new Error('parser bug');
+    };
+    const odd = () => (req: Any, _res: unknown, next: () => void) => {
+      req.signedCookies = 'not an object';
+      next();
+    };
+    for (const factory of [throwing, odd]) {
+      const { failures } = await handshake({ store, passport, cookieParser: factory }, cookie);
+      assert.equal(failures[0]?.message, 'No session found');
+    }
+  });
+
+  it("reads a 'j:' signed cookie as JSON, as cookie-parser does, and never as a session id", async () => {
+    const { store } = storeWithSession();
+    const json = `connect.sid=${encodeURIComponent(`s:${sign('j:{"a":1}', SECRET)}`)}`;
+    const { failures, request } = await handshake({ store, passport }, json);
+    assert.deepEqual({ ...request.cookie['connect.sid'] }, { a: 1 });
+    assert.equal(failures[0]?.message, 'No session found');
+    const broken = `connect.sid=${encodeURIComponent(`s:${sign('j:{', SECRET)}`)}`;
+    assert.equal((await handshake({ store, passport }, broken)).request.cookie['connect.sid'], 'j:{');
+  });
+
+  it('drops the double quotes around a cookie value, as express-session does', async () => {
+    const { store, sid } = storeWithSession();
+    const quoted = `connect.sid="${encodeURIComponent(`s:${sign(sid, SECRET)}`)}"`;
+    const { delivered } = await handshake({ store, passport }, quoted);
+    assert.deepEqual(delivered, [[]]);
   });
 });
