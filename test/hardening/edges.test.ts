@@ -466,3 +466,38 @@ describe('cookies read through the legacy cookieParser option', () => {
     assert.deepEqual(delivered, [[]]);
   });
 });
+
+describe('decision events of a handshake run by hand', () => {
+  /** The one decision event of a handshake through `handshake()`, with the options given. */
+  async function eventOf(options: Partial<AuthorizeOptions> & Record<string, unknown>, cookie: string) {
+    const events: Any[] = [];
+    await handshake({ ...options, onDecision: (event: unknown) => events.push(event) }, cookie);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(events.length, 1);
+    return events[0];
+  }
+
+  it("names the user by the deserialized user's id, else by what Passport serialized", async () => {
+    const { store, cookie } = storeWithSession(7);
+    const cases: [unknown, unknown][] = [
+      [{ id: 'u-42' }, 'u-42'],
+      [{ id: 0 }, 0],
+      [{ name: 'no id' }, 7],
+      [{ id: null }, 7],
+      ['a primitive user', 7],
+    ];
+    for (const [user, expected] of cases) {
+      const event = await eventOf({ store, passport: passportFinding(() => user), includeUserIdInDecisions: true }, cookie);
+      assert.equal(event.code, 'OK');
+      assert.deepEqual(event.userId, expected, JSON.stringify(user));
+    }
+  });
+
+  it('reports no namespace or transport for a socket without them, and does not throw', async () => {
+    const { store, cookie } = storeWithSession();
+    const event = await eventOf({ store, passport: passportFinding((id) => ({ id })) }, cookie);
+    assert.equal(event.code, 'OK');
+    assert.equal(event.namespace, undefined);
+    assert.equal(event.transport, undefined);
+  });
+});
