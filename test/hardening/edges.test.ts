@@ -501,3 +501,20 @@ describe('decision events of a handshake run by hand', () => {
     assert.equal(event.transport, undefined);
   });
 });
+
+describe('what accept(err) refuses with', () => {
+  it("sends the app's own text, and 'handshake unauthorized' where the error has none", async () => {
+    const { store, cookie } = storeWithSession();
+    const cases: [unknown, string][] = [
+      ['no entry', 'no entry'],
+      [{ message: 'from an object' }, 'from an object'],
+      [{ message: '' }, 'handshake unauthorized'],
+      [true, 'handshake unauthorized'],
+    ];
+    for (const [err, expected] of cases) {
+      const success = (_data: unknown, accept: (err: unknown) => void) => accept(err);
+      const { delivered } = await handshake({ store, passport: passportFinding((id) => ({ id })), success }, cookie);
+      assert.equal((delivered[0]?.[0] as Error | undefined)?.message, expected, JSON.stringify(err));
+    }
+  });
+});
