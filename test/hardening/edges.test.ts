@@ -518,3 +518,35 @@ describe('what accept(err) refuses with', () => {
     }
   });
 });
+
+describe("an app's own refusals", () => {
+  const passport = passportFinding((id) => ({ id }));
+
+  it('passes an Error the app refuses with to socket.io as it is, with its data', async () => {
+    const { store, cookie } = storeWithSession();
+    const own = Object.assign(new Error('come back later'), { data: { retryIn: 30 } });
+    const success = (_data: unknown, accept: (err: unknown) => void) => accept(own);
+    const { delivered } = await handshake({ store, passport, success }, cookie);
+    assert.equal(delivered[0]?.[0], own);
+  });
+
+  it('refuses when success throws undefined, as for any other throw', async () => {
+    const { store, cookie } = storeWithSession();
+    const success = () => {
+      throw undefined;
+    };
+    const { delivered } = await handshake({ store, passport, success }, cookie);
+    assert.equal((delivered[0]?.[0] as Error).message, 'Internal server error');
+  });
+
+  it('reports the decision of the socket.io 0.9 form to onDecision', async () => {
+    const { store, cookie } = storeWithSession();
+    const events: Any[] = [];
+    await handshake({ store, passport, onDecision: (event: unknown) => events.push(event) }, cookie, 'v09');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(
+      events.map((event) => [event.code, event.namespace]),
+      [['OK', undefined]],
+    );
+  });
+});
