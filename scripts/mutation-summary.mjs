@@ -27,7 +27,8 @@ for (const [file, { mutants }] of Object.entries(report.files).sort(([a], [b]) =
   rows.push(row);
 }
 
-const score = ({ detected, undetected }) => (detected + undetected === 0 ? 'n/a' : `${((100 * detected) / (detected + undetected)).toFixed(1)} %`);
+const score = ({ detected, undetected }) =>
+  detected + undetected === 0 ? 'n/a' : `${((100 * detected) / (detected + undetected)).toFixed(1)} %`;
 console.log('| file | killed or timed out | survived or not covered | score |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const row of rows) console.log(`| ${row.file} | ${row.detected} | ${row.undetected} | ${score(row)} |`);

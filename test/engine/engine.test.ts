@@ -410,7 +410,7 @@ describe('authorizeEngine with a Passport strategy (passport-jwt) on socket.io 4
       const socket = track(await connected(stack, fresh.url, { transports: ['polling', 'websocket'], bearer: token }));
       const engine = socket.io.engine;
       if (engine.transport.name !== 'websocket') await new Promise((resolve) => engine.once('upgrade', resolve));
-      const chat = track(await joinNamespace(socket, '/chat'));
+      track(await joinNamespace(socket, '/chat'));
       await until(() => fresh.events.length > 0, 'the decision event');
       await new Promise((resolve) => setTimeout(resolve, 50));
       const mine = fresh.events;

@@ -453,10 +453,10 @@ describe('cookies read through the legacy cookieParser option', () => {
     const { store } = storeWithSession();
     const json = `connect.sid=${encodeURIComponent(`s:${sign('j:{"a":1}', SECRET)}`)}`;
     const { failures, request } = await handshake({ store, passport }, json);
-    assert.deepEqual({ ...request.cookie['connect.sid'] }, { a: 1 });
+    assert.deepEqual({ ...(request.cookie?.['connect.sid'] as object) }, { a: 1 });
     assert.equal(failures[0]?.message, 'No session found');
     const broken = `connect.sid=${encodeURIComponent(`s:${sign('j:{', SECRET)}`)}`;
-    assert.equal((await handshake({ store, passport }, broken)).request.cookie['connect.sid'], 'j:{');
+    assert.equal((await handshake({ store, passport }, broken)).request.cookie?.['connect.sid'], 'j:{');
   });
 
   it('drops the double quotes around a cookie value, as express-session does', async () => {
@@ -512,7 +512,7 @@ describe('what accept(err) refuses with', () => {
       [true, 'handshake unauthorized'],
     ];
     for (const [err, expected] of cases) {
-      const success = (_data: unknown, accept: (err: unknown) => void) => accept(err);
+      const success = (_data: unknown, accept: Any) => accept(err);
       const { delivered } = await handshake({ store, passport: passportFinding((id) => ({ id })), success }, cookie);
       assert.equal((delivered[0]?.[0] as Error | undefined)?.message, expected, JSON.stringify(err));
     }
@@ -525,7 +525,7 @@ describe("an app's own refusals", () => {
   it('passes an Error the app refuses with to socket.io as it is, with its data', async () => {
     const { store, cookie } = storeWithSession();
     const own = Object.assign(new Error('come back later'), { data: { retryIn: 30 } });
-    const success = (_data: unknown, accept: (err: unknown) => void) => accept(own);
+    const success = (_data: unknown, accept: Any) => accept(own);
     const { delivered } = await handshake({ store, passport, success }, cookie);
     assert.equal(delivered[0]?.[0], own);
   });
@@ -536,7 +536,7 @@ describe("an app's own refusals", () => {
       throw undefined;
     };
     const { delivered } = await handshake({ store, passport, success }, cookie);
-    assert.equal((delivered[0]?.[0] as Error).message, 'Internal server error');
+    assert.equal((delivered[0]![0] as Error).message, 'Internal server error');
   });
 
   it('reports the decision of the socket.io 0.9 form to onDecision', async () => {
