@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { authorizeEngine, type DecisionEvent, type EngineAuthorizeOptions, InvalidOptionError } from '../../src';
 import { connectClient, connected, expiringToken, hsToken, refused, startTokenApp, type TokenApp, until } from '../strategy/support';
 import { type AppOptions, SECRET, startApp, type TestApp } from '../support/app';
-import { whoami } from '../support/client';
+import { connectSibling, whoami } from '../support/client';
 import { type FaultyStore, withFaults } from '../support/faults';
 import { type Any, defineStack } from '../support/stack';
 
@@ -97,18 +97,11 @@ function rawUpgrade(url: string, headers: Record<string, string> = {}): Promise<
   });
 }
 
-/**
- * Opens a second namespace on the socket's connection. `io.socket()` already sends the CONNECT
- * packet (autoConnect); calling `connect()` again while it is in flight sends a second one, which
- * the server answers by closing the whole connection.
- */
-function joinNamespace(socket: Any, namespace: string): Promise<Any> {
-  const joined = socket.io.socket(namespace);
-  if (joined.connected) return Promise.resolve(joined);
-  return new Promise((resolve, reject) => {
-    joined.once('connect', () => resolve(joined));
-    joined.once('connect_error', reject);
-  });
+/** Opens a second namespace on the socket's connection, as a tab using two namespaces does. */
+async function joinNamespace(socket: Any, namespace: string): Promise<Any> {
+  const result = await connectSibling(socket, namespace);
+  if (!result.connected) throw new Error(`expected ${namespace} to connect, but: ${result.message}`);
+  return result.socket;
 }
 
 /** The engine.io open packet: `0{"sid":...}`. */
