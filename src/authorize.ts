@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { createAfterAccept } from './cluster/accepted-socket';
-import { keepUserOfConnection } from './connection-user';
-import { emitDecision, type HandshakeFacts, isObserved, newFacts } from './decisions';
-import { type Authorizer, runHandshake } from './handshake';
+import { keepUserOfConnection } from './deliver/connection-user';
+import { emitDecision, type HandshakeFacts, isObserved, newFacts } from './events/decision-events';
+import { userIdOf } from './identify/passport-user';
+import { type Authorizer, runHandshake } from './identify/session';
+import { createSignedCookieReader, readQuerySessionId } from './identify/session-id';
 import { clientErrorOf, createDecision, sendsErrorData, type Verdict } from './legacy/accept';
 import { type AuthorizeOptions, resolveOptions, type Settings } from './options';
-import { userIdOf } from './passport-user';
-import { createSignedCookieReader, readQuerySessionId } from './session-id';
 import type { SocketLike } from './types';
 
 /** A socket.io middleware: `io.use(authorize({ ... }))`, or called by hand as `(socket, next)`. */

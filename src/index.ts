@@ -1,9 +1,19 @@
 import './types';
 import { authorize } from './authorize';
-import { filterSocketsByUser } from './sockets';
+import { filterSocketsByUser } from './filter-sockets-by-user';
 
 export type { AuthorizeMiddleware } from './authorize';
 export { authorize } from './authorize';
+export type {
+  ExpiringSocket,
+  StrategyAuthorizeOptions,
+  StrategyLike,
+  StrategyRegistry,
+  TokenExpiredNotice,
+  TokenSource,
+  TokenSources,
+} from './authorize-strategy';
+export { authorizeStrategy, STRATEGY_MESSAGES } from './authorize-strategy';
 export type { IdentityData, SocketIdentity } from './cluster/identity';
 export type { LiveSessionOptions } from './cluster/live-session';
 export type { LogoutRequest, LogoutSocketsOptions } from './cluster/logout';
@@ -14,10 +24,8 @@ export { SESSION_ENDED_EVENT } from './cluster/session-ended';
 export { UnsupportedSocketIoError } from './cluster/socket-io';
 export type { DisconnectOptions, IdentityFilter, RemoteUserSocket, UserSocketsOptions } from './cluster/user-sockets';
 export { disconnectSession, disconnectUser, emitToUser, fetchSocketsByUser } from './cluster/user-sockets';
-export type { DecisionEvent, DecisionListener, DecisionMode } from './decisions';
-export { decisionEvents } from './decisions';
-export type { EngineAuthorizeOptions, EngineMiddleware, EngineRefusal } from './engine';
-export { authorizeEngine } from './engine';
+export type { EngineAuthorizeOptions, EngineMiddleware, EngineRefusal } from './deliver/engine';
+export { authorizeEngine } from './deliver/engine';
 export type { AuthorizationErrorCode, ErrorCode } from './errors';
 export {
   AuthorizationError,
@@ -27,20 +35,12 @@ export {
   LEGACY_MESSAGES,
   REFUSED_MESSAGE,
 } from './errors';
+export type { DecisionEvent, DecisionListener, DecisionMode } from './events/decision-events';
+export { decisionEvents } from './events/decision-events';
+export type { NamespaceLike, ServerLike, UserFilter, UserSocket } from './filter-sockets-by-user';
+export { filterSocketsByUser } from './filter-sockets-by-user';
 /** The name `@types/passport.socketio` gave the options; the same type. */
 export type { AuthorizeOptions, AuthorizeOptions as PassportSocketIoOptions } from './options';
-export type { NamespaceLike, ServerLike, UserFilter, UserSocket } from './sockets';
-export { filterSocketsByUser } from './sockets';
-export type {
-  ExpiringSocket,
-  StrategyAuthorizeOptions,
-  StrategyLike,
-  StrategyRegistry,
-  TokenExpiredNotice,
-  TokenSource,
-  TokenSources,
-} from './strategy';
-export { authorizeStrategy, STRATEGY_MESSAGES } from './strategy';
 export type {
   AcceptCallback,
   AnonymousUser,

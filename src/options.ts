@@ -1,7 +1,7 @@
 import { type LiveSessionOptions, type LiveSessionSettings, resolveLiveSessionOption } from './cluster/live-session';
 import { type RoomNaming, type RoomsOptions, resolveRoomsOption } from './cluster/rooms';
-import type { DecisionListener } from './decisions';
 import { InvalidOptionError } from './errors';
+import type { DecisionListener } from './events/decision-events';
 import { defaultSuccess, normaliseFail } from './legacy/callbacks';
 import { checkTimeout, checkUserProperty, describe, optionalBoolean, optionalFunction } from './option-checks';
 import type {

@@ -1,4 +1,4 @@
-import type { HandshakeFacts } from '../decisions';
+import type { HandshakeFacts } from '../events/decision-events';
 import { log } from '../log';
 import type { SocketLike } from '../types';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';

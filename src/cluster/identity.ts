@@ -1,4 +1,4 @@
-import { userIdOf } from '../passport-user';
+import { userIdOf } from '../identify/passport-user';
 import { asUserId, type RoomNaming, type UserId } from './rooms';
 
 /** The field of `socket.data` (socket.io 4) that holds a logged-in socket's {@link SocketIdentity}. */

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { AuthorizationError, InvalidOptionError } from '../errors';
+import { readSerializedUser } from '../identify/passport-user';
+import { loadSession, type StoredSession } from '../identify/session-store';
 import { log } from '../log';
-import { readSerializedUser } from '../passport-user';
-import { loadSession, type StoredSession } from '../session-store';
 import type { PassportLike, SessionStoreLike } from '../types';
 import { endSocket, type SessionEndedReason } from './session-ended';
 

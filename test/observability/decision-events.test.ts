@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import createDebug from 'debug';
 import { type DecisionEvent, decisionEvents } from '../../src';
-import { isObserved } from '../../src/decisions';
+import { isObserved } from '../../src/events/decision-events';
 import { type AppOptions, startApp, type TestApp } from '../support/app';
 import { type ConnectOptions, connect, connectOk, whoami } from '../support/client';
 import { type Any, defineStack, type Stack } from '../support/stack';

@@ -1,7 +1,7 @@
-import { type AuthorizationError, deserializeFailure, deserializeTimeout, ErrorCodes, notLoggedIn } from './errors';
-import { log } from './log';
+import { type AuthorizationError, deserializeFailure, deserializeTimeout, ErrorCodes, notLoggedIn } from '../errors';
+import { log } from '../log';
+import type { PassportLike } from '../types';
 import type { StoredSession } from './session-store';
-import type { PassportLike } from './types';
 
 const debug = log('passport-user');
 

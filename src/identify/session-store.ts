@@ -1,6 +1,6 @@
-import { type AuthorizationError, storeFailure, storeTimeout } from './errors';
-import { log } from './log';
-import type { SessionStoreLike } from './types';
+import { type AuthorizationError, storeFailure, storeTimeout } from '../errors';
+import { log } from '../log';
+import type { SessionStoreLike } from '../types';
 
 const debug = log('session-store');
 

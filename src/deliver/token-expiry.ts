@@ -1,6 +1,6 @@
 import { ErrorCodes } from '../errors';
+import { STRATEGY_MESSAGES } from '../identify/strategy-failures';
 import { log } from '../log';
-import { STRATEGY_MESSAGES } from './failures';
 
 const debug = log('strategy');
 

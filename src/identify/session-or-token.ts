@@ -1,14 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import type { HandshakeFacts } from '../decisions';
 import { AuthorizationError, callbackThrew } from '../errors';
-import { runHandshake } from '../handshake';
+import type { HandshakeFacts } from '../events/decision-events';
 import { callApp, createDecision, type Decision } from '../legacy/accept';
 import { log } from '../log';
-import { installAuthState, withLoggedIn } from '../passport-user';
+import type { StrategyAuthorizer, StrategySettings } from '../strategy-options';
 import type { HandshakeData } from '../types';
-import { noUser, strategyFailure, unknownStrategy } from './failures';
-import type { StrategyAuthorizer, StrategySettings } from './options';
-import { runStrategy, type StrategyLike } from './run-strategy';
+import { installAuthState, withLoggedIn } from './passport-user';
+import { runHandshake } from './session';
+import { runStrategy, type StrategyLike } from './strategy';
+import { noUser, strategyFailure, unknownStrategy } from './strategy-failures';
 import { type FoundToken, requestForStrategy, tokenExpiry } from './token';
 
 const debug = log('strategy');

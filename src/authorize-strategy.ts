@@ -1,15 +1,15 @@
 import type { IncomingMessage } from 'node:http';
-import type { AuthorizeMiddleware } from '../authorize';
-import { keepUserOfConnection } from '../connection-user';
-import { emitDecision, type HandshakeFacts, isObserved, newFacts } from '../decisions';
-import { clientErrorOf, createDecision, sendsErrorData, type Verdict } from '../legacy/accept';
-import { userIdOf } from '../passport-user';
-import { readQuerySessionId } from '../session-id';
-import type { SocketLike } from '../types';
-import { type ExpiringSocket, expireWithToken } from './expiry';
-import { type Admission, runStrategyHandshake } from './handshake';
-import { createStrategyAuthorizer, type StrategyAuthorizeOptions, type StrategySettings } from './options';
-import { findToken, type TokenSource } from './token';
+import type { AuthorizeMiddleware } from './authorize';
+import { keepUserOfConnection } from './deliver/connection-user';
+import { type ExpiringSocket, expireWithToken } from './deliver/token-expiry';
+import { emitDecision, type HandshakeFacts, isObserved, newFacts } from './events/decision-events';
+import { userIdOf } from './identify/passport-user';
+import { readQuerySessionId } from './identify/session-id';
+import { type Admission, runStrategyHandshake } from './identify/session-or-token';
+import { findToken, type TokenSource } from './identify/token';
+import { clientErrorOf, createDecision, sendsErrorData, type Verdict } from './legacy/accept';
+import { createStrategyAuthorizer, type StrategyAuthorizeOptions, type StrategySettings } from './strategy-options';
+import type { SocketLike } from './types';
 
 const NO_SOCKET_MESSAGE = 'passport.socketio-compat: authorizeStrategy() is a socket.io middleware for socket.io 1 and later';
 
@@ -104,8 +104,8 @@ export function observeDecision(
   );
 }
 
-export type { ExpiringSocket, TokenExpiredNotice } from './expiry';
-export { STRATEGY_MESSAGES } from './failures';
-export type { StrategyAuthorizeOptions, StrategyRegistry } from './options';
-export type { StrategyLike } from './run-strategy';
-export type { TokenSource, TokenSources } from './token';
+export type { ExpiringSocket, TokenExpiredNotice } from './deliver/token-expiry';
+export type { StrategyLike } from './identify/strategy';
+export { STRATEGY_MESSAGES } from './identify/strategy-failures';
+export type { TokenSource, TokenSources } from './identify/token';
+export type { StrategyAuthorizeOptions, StrategyRegistry } from './strategy-options';

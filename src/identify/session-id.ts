@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseCookieHeader } from 'cookie';
 import { unsign } from 'cookie-signature';
-import { log } from './log';
-import type { Settings } from './options';
-import type { CookieParserMiddleware, SignedCookies } from './types';
+import { log } from '../log';
+import type { Settings } from '../options';
+import type { CookieParserMiddleware, SignedCookies } from '../types';
 
 const debug = log('session-id');
 

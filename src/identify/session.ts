@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import { type HandshakeFacts, now, sessionIdWasSent } from './decisions';
-import { AuthorizationError, ErrorCodes, GENERIC_CLIENT_MESSAGE, notLoggedIn, storeFailure } from './errors';
-import { callApp, type Decision } from './legacy/accept';
-import { log } from './log';
-import type { Settings } from './options';
+import { AuthorizationError, ErrorCodes, GENERIC_CLIENT_MESSAGE, notLoggedIn, storeFailure } from '../errors';
+import { type HandshakeFacts, now, sessionIdWasSent } from '../events/decision-events';
+import { callApp, type Decision } from '../legacy/accept';
+import { log } from '../log';
+import type { Settings } from '../options';
+import type { HandshakeData, SocketLike } from '../types';
 import { deserializeUser, installAuthState, readSerializedUser, type UserCallback, withLoggedIn } from './passport-user';
 import { chooseSessionId, type SignedCookieReader } from './session-id';
 import { loadSession } from './session-store';
-import type { HandshakeData, SocketLike } from './types';
 
 const debug = log('handshake');
 

@@ -1,18 +1,18 @@
 import { type IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createAuthorizer } from './authorize';
-import { type DecisionListener, emitDecision, type HandshakeFacts, isObserved, newFacts, outcomeOf } from './decisions';
-import { AuthorizationError, type AuthorizationErrorCode, ErrorCodes, InvalidOptionError } from './errors';
-import { runHandshake } from './handshake';
-import { clientErrorOf, createDecision, type Decision, type Verdict } from './legacy/accept';
-import { log } from './log';
-import type { AuthorizeOptions } from './options';
-import { userIdOf } from './passport-user';
-import { readQuerySessionId } from './session-id';
-import { type Admission, runStrategyHandshake } from './strategy/handshake';
-import { observeDecision } from './strategy/index';
-import { createStrategyAuthorizer, type StrategyAuthorizeOptions } from './strategy/options';
-import { findToken } from './strategy/token';
+import { createAuthorizer } from '../authorize';
+import { observeDecision } from '../authorize-strategy';
+import { AuthorizationError, type AuthorizationErrorCode, ErrorCodes, InvalidOptionError } from '../errors';
+import { type DecisionListener, emitDecision, type HandshakeFacts, isObserved, newFacts, outcomeOf } from '../events/decision-events';
+import { userIdOf } from '../identify/passport-user';
+import { runHandshake } from '../identify/session';
+import { readQuerySessionId } from '../identify/session-id';
+import { type Admission, runStrategyHandshake } from '../identify/session-or-token';
+import { findToken } from '../identify/token';
+import { clientErrorOf, createDecision, type Decision, type Verdict } from '../legacy/accept';
+import { log } from '../log';
+import type { AuthorizeOptions } from '../options';
+import { createStrategyAuthorizer, type StrategyAuthorizeOptions } from '../strategy-options';
 
 const debug = log('engine');
 

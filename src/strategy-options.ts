@@ -1,13 +1,13 @@
-import { createAuthorizer } from '../authorize';
-import type { DecisionListener } from '../decisions';
-import { InvalidOptionError } from '../errors';
-import type { Authorizer } from '../handshake';
-import { defaultFail, defaultSuccess, normaliseFail } from '../legacy/callbacks';
-import { checkTimeout, checkUserProperty, describe, optionalBoolean, optionalFunction } from '../option-checks';
-import { type AuthorizeOptions, DEFAULT_TIMEOUT_MS } from '../options';
-import type { FailCallback, SuccessCallback } from '../types';
-import type { StrategyLike } from './run-strategy';
-import type { TokenSources } from './token';
+import { createAuthorizer } from './authorize';
+import { InvalidOptionError } from './errors';
+import type { DecisionListener } from './events/decision-events';
+import type { Authorizer } from './identify/session';
+import type { StrategyLike } from './identify/strategy';
+import type { TokenSources } from './identify/token';
+import { defaultFail, defaultSuccess, normaliseFail } from './legacy/callbacks';
+import { checkTimeout, checkUserProperty, describe, optionalBoolean, optionalFunction } from './option-checks';
+import { type AuthorizeOptions, DEFAULT_TIMEOUT_MS } from './options';
+import type { FailCallback, SuccessCallback } from './types';
 
 /** A Passport instance as strategy mode reads it: where `passport.use(...)` registered the strategies. */
 export interface StrategyRegistry {

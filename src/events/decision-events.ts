@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { parse as parseCookieHeader } from 'cookie';
-import { AuthorizationError, type AuthorizationErrorCode, ErrorCodes } from './errors';
-import type { Verdict } from './legacy/accept';
-import { log } from './log';
-import type { SessionIdSource } from './session-id';
-import type { TokenSource } from './strategy/token';
+import { AuthorizationError, type AuthorizationErrorCode, ErrorCodes } from '../errors';
+import type { SessionIdSource } from '../identify/session-id';
+import type { TokenSource } from '../identify/token';
+import type { Verdict } from '../legacy/accept';
+import { log } from '../log';
 
 const debug = log('decisions');
 

@@ -1,5 +1,5 @@
 import { AuthorizationError, type AuthorizationErrorCode, ErrorCodes, LEGACY_MESSAGES, messageOf } from '../errors';
-import type { StrategyOutcome } from './run-strategy';
+import type { StrategyOutcome } from './strategy';
 
 /**
  * What `fail` receives in strategy mode, in the legacy messages' style: short, stable for each
