@@ -1,23 +1,16 @@
-import type { IncomingMessage } from 'node:http';
-import type { AuthorizeMiddleware } from './authorize';
-import { keepUserOfConnection } from './deliver/connection-user';
+import { createAfterAccept } from './cluster/accepted-socket';
+import { decide } from './decide/callbacks';
+import { newRecord } from './decide/record';
+import { createSettlement } from './decide/settlement';
+import { type DeliverySocket, deliverToSocket } from './deliver/socket';
 import { type ExpiringSocket, expireWithToken } from './deliver/token-expiry';
-import { emitDecision, type HandshakeFacts, isObserved, newFacts } from './events/decision-events';
-import { userIdOf } from './identify/passport-user';
+import { isObserved, reportDecision } from './events/decision-events';
 import { readQuerySessionId } from './identify/session-id';
-import { type Admission, runStrategyHandshake } from './identify/session-or-token';
-import { findToken, type TokenSource } from './identify/token';
-import { clientErrorOf, createDecision, sendsErrorData, type Verdict } from './legacy/accept';
-import { createStrategyAuthorizer, type StrategyAuthorizeOptions, type StrategySettings } from './strategy-options';
-import type { SocketLike } from './types';
-
-const NO_SOCKET_MESSAGE = 'passport.socketio-compat: authorizeStrategy() is a socket.io middleware for socket.io 1 and later';
-
-/** A socket.io socket as strategy mode reads it. */
-interface StrategySocket extends SocketLike {
-  nsp?: { name?: string };
-  conn?: { transport?: { name?: string }; readyState?: string };
-}
+import { createTokenIdentifier, identifyBySessionOrToken } from './identify/session-or-token';
+import { findToken } from './identify/token';
+import { isSocketIo09Call, refuseSocketIo09 } from './legacy/socketio-09';
+import { resolveStrategyOptions, type StrategyAuthorizeOptions } from './options';
+import type { AuthorizeMiddleware, HandshakeData, Identity } from './types';
 
 /**
  * Authorizes socket.io handshakes with any Passport strategy (passport-jwt first), with the same
@@ -45,67 +38,46 @@ interface StrategySocket extends SocketLike {
  * ```
  */
 export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeMiddleware {
-  const authorizer = createStrategyAuthorizer(options, 'socket');
-  const { settings } = authorizer;
+  const settings = resolveStrategyOptions(options, 'socket');
+  const identifier = createTokenIdentifier(settings);
+  const afterAccept = settings.session && createAfterAccept(settings.session);
   return function authorizeSocketWithStrategy(socket, next) {
-    if (socket === null || typeof socket !== 'object' || !socket.request) {
-      // socket.io 0.9's io.set('authorization', fn) has no socket; refuse rather than throw into it.
-      next(new Error(NO_SOCKET_MESSAGE));
-      return;
-    }
+    // socket.io 0.9's io.set('authorization', fn) has no socket; refuse rather than throw into it.
+    if (isSocketIo09Call(socket)) return refuseSocketIo09(next, 'authorizeStrategy()');
     const request = socket.request;
-    request.socketio_version_1 = true;
-    const facts = newFacts(isObserved(settings.onDecision));
+    const record = newRecord(isObserved(settings.onDecision));
     const token = findToken(request, socket.handshake?.auth, socket.handshake?.query, settings.tokenFrom);
-    const admission: Admission = { via: undefined, expiresAt: undefined };
-    const sendsData = sendsErrorData(socket as Parameters<typeof sendsErrorData>[0]);
-    const restoreUser = keepUserOfConnection(request, settings.userProperty);
-    const decision = createDecision(
-      (verdict) => {
-        if (verdict) {
-          restoreUser();
-          return next(clientErrorOf(verdict, sendsData));
-        }
-        // Rooms and live-session checks are about the session: a token-admitted socket has none.
-        if (admission.via === 'session') authorizer.session?.afterAccept?.(socket, facts);
-        next();
-        if (settings.expireWithToken && admission.via === 'token' && admission.expiresAt !== undefined) {
-          expireWithToken(socket as unknown as ExpiringSocket, admission.expiresAt, settings.expiredEvent, settings.timeout);
+    let found: Identity | undefined;
+    const admittedBy = (method: 'session' | 'token') => found !== undefined && 'method' in found && found.method === method;
+    const deliver = deliverToSocket(socket, next, settings.userProperty, {
+      // Rooms and live-session checks are about the session: a token-admitted socket has none.
+      beforeNext: () => admittedBy('session') && afterAccept?.(socket, record),
+      afterNext: () => {
+        const expiresAt = found && 'method' in found ? found.tokenExpiresAt : undefined;
+        if (settings.expireWithToken && admittedBy('token') && expiresAt !== undefined) {
+          expireWithToken(socket as unknown as ExpiringSocket, expiresAt, settings.expiredEvent, settings.timeout);
         }
       },
-      facts.timed
-        ? (verdict) => observeDecision(settings, facts, verdict, request, token.source, 'strategy', socket as StrategySocket)
+    });
+    const settlement = createSettlement(
+      deliver,
+      record.timed
+        ? (verdict) => {
+            const on = socket as DeliverySocket;
+            const context = {
+              mode: 'strategy' as const,
+              namespace: on.nsp?.name,
+              transport: on.conn?.transport?.name,
+              tokenSource: token.source,
+            };
+            reportDecision(settings, record, verdict, context, request);
+          }
         : undefined,
     );
-    const sessionQuery = readQuerySessionId(request, socket.handshake?.query);
-    runStrategyHandshake(authorizer, request, { token, sessionQuery }, decision, facts, admission);
+    const credentials = { token, sessionQuery: readQuerySessionId(request, socket.handshake?.query) };
+    identifyBySessionOrToken(identifier, request, credentials, record, (identity) => {
+      found = identity;
+      decide(settings, request as HandshakeData, identity, settlement, record);
+    });
   };
 }
-
-/** Tells `onDecision` and `decisionEvents`, in the modes that read tokens. */
-export function observeDecision(
-  settings: StrategySettings,
-  facts: HandshakeFacts,
-  verdict: Verdict,
-  request: IncomingMessage,
-  tokenSource: TokenSource,
-  mode: 'strategy' | 'engine',
-  socket: StrategySocket | undefined,
-  transport?: string,
-): void {
-  emitDecision(
-    facts,
-    verdict,
-    { mode, namespace: socket?.nsp?.name, transport: transport ?? socket?.conn?.transport?.name, tokenSource },
-    settings.onDecision,
-    settings.includeUserIdInDecisions
-      ? () => userIdOf((request as unknown as Record<string, unknown>)[settings.userProperty], facts.serializedUser)
-      : undefined,
-  );
-}
-
-export type { ExpiringSocket, TokenExpiredNotice } from './deliver/token-expiry';
-export type { StrategyLike } from './identify/strategy';
-export { STRATEGY_MESSAGES } from './identify/strategy-failures';
-export type { TokenSource, TokenSources } from './identify/token';
-export type { StrategyAuthorizeOptions, StrategyRegistry } from './strategy-options';

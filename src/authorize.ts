@@ -1,34 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import { createAfterAccept } from './cluster/accepted-socket';
-import { keepUserOfConnection } from './deliver/connection-user';
-import { emitDecision, type HandshakeFacts, isObserved, newFacts } from './events/decision-events';
-import { userIdOf } from './identify/passport-user';
-import { type Authorizer, runHandshake } from './identify/session';
-import { createSignedCookieReader, readQuerySessionId } from './identify/session-id';
-import { clientErrorOf, createDecision, sendsErrorData, type Verdict } from './legacy/accept';
-import { type AuthorizeOptions, resolveOptions, type Settings } from './options';
-import type { SocketLike } from './types';
-
-/** A socket.io middleware: `io.use(authorize({ ... }))`, or called by hand as `(socket, next)`. */
-export type AuthorizeMiddleware = (socket: SocketLike, next: (err?: Error) => void) => void;
-
-/** A socket.io socket as the adapter reads it: namespace and transport are for decision events. */
-interface AdapterSocket extends SocketLike {
-  nsp?: { name?: string };
-  conn?: { transport?: { name?: string }; protocol?: number };
-}
-
-/**
- * Checks the options and prepares what every handshake shares. Throws an `InvalidOptionError`
- * (a `TypeError` naming the option) for a missing or wrong option.
- */
-export function createAuthorizer(options: AuthorizeOptions): Authorizer {
-  const settings = resolveOptions(options);
-  const authorizer: Authorizer = { settings, readSignedCookies: createSignedCookieReader(settings) };
-  const afterAccept = createAfterAccept(settings);
-  if (afterAccept) authorizer.afterAccept = afterAccept;
-  return authorizer;
-}
+import { decide } from './decide/callbacks';
+import { type HandshakeRecord, newRecord } from './decide/record';
+import { createSettlement } from './decide/settlement';
+import { clientErrorOf } from './deliver/client-error';
+import { type DeliverySocket, deliverToSocket } from './deliver/socket';
+import { isObserved, reportDecision } from './events/decision-events';
+import { createSessionIdentifier, identifyBySession } from './identify/session';
+import { readQuerySessionId } from './identify/session-id';
+import { isSocketIo09Call, socketIo09Handshake } from './legacy/socketio-09';
+import { type AuthorizeOptions, resolveOptions } from './options';
+import type { AuthorizeMiddleware, HandshakeData, Verdict } from './types';
 
 /**
  * Authorizes socket.io handshakes with the Passport session of the Express app: the session
@@ -51,54 +33,39 @@ export function createAuthorizer(options: AuthorizeOptions): Authorizer {
  * ```
  */
 export function authorize(options: AuthorizeOptions): AuthorizeMiddleware {
-  const authorizer = createAuthorizer(options);
-  const { settings } = authorizer;
-  return function authorizeSocket(socket, next) {
-    const facts = newFacts(isObserved(settings.onDecision));
-    if (socket !== null && typeof socket === 'object' && 'request' in socket && socket.request) {
-      const request = socket.request;
-      request.socketio_version_1 = true;
-      const sendsData = sendsErrorData(socket as AdapterSocket);
-      const restoreUser = keepUserOfConnection(request, settings.userProperty);
-      const decision = createDecision(
-        (verdict) => {
-          if (verdict) {
-            restoreUser();
-            return next(clientErrorOf(verdict, sendsData));
+  const settings = resolveOptions(options);
+  const identifier = createSessionIdentifier(settings);
+  const afterAccept = createAfterAccept(settings);
+
+  function handshake(
+    request: IncomingMessage,
+    query: unknown,
+    deliver: (verdict: Verdict) => void,
+    record: HandshakeRecord,
+    socket?: DeliverySocket,
+  ) {
+    const settlement = createSettlement(
+      deliver,
+      record.timed
+        ? (verdict) => {
+            const context = { mode: 'authorize' as const, namespace: socket?.nsp?.name, transport: socket?.conn?.transport?.name };
+            reportDecision(settings, record, verdict, context, request);
           }
-          authorizer.afterAccept?.(socket, facts);
-          next();
-        },
-        facts.timed ? (verdict) => observe(settings, facts, verdict, socket as AdapterSocket, request) : undefined,
-      );
-      runHandshake(authorizer, request, readQuerySessionId(request, socket.handshake?.query), decision, facts);
+        : undefined,
+    );
+    identifyBySession(identifier, request, query, record, (identity) =>
+      decide(settings, request as HandshakeData, identity, settlement, record),
+    );
+  }
+
+  return function authorizeSocket(socket, next) {
+    const record = newRecord(isObserved(settings.onDecision));
+    if (isSocketIo09Call(socket)) {
+      const { request, answer } = socketIo09Handshake(socket, next);
+      handshake(request, readQuerySessionId(request, undefined), (verdict) => answer(verdict && clientErrorOf(verdict, false)), record);
       return;
     }
-    // socket.io 0.9's io.set('authorization', fn): fn(handshakeData, accept(err, authorized)).
-    const data = socket as unknown as IncomingMessage;
-    const accept = next as unknown as (err: string | null, authorized: boolean) => void;
-    const decision = createDecision(
-      (verdict) => (verdict ? accept(clientErrorOf(verdict, false).message, false) : accept(null, true)),
-      facts.timed ? (verdict) => observe(settings, facts, verdict, undefined, data) : undefined,
-    );
-    runHandshake(authorizer, data, readQuerySessionId(data, undefined), decision, facts);
+    const deliver = deliverToSocket(socket, next, settings.userProperty, { beforeNext: () => afterAccept?.(socket, record) });
+    handshake(socket.request, readQuerySessionId(socket.request, socket.handshake?.query), deliver, record, socket);
   };
-}
-
-function observe(
-  settings: Settings,
-  facts: HandshakeFacts,
-  verdict: Verdict,
-  socket: AdapterSocket | undefined,
-  request: IncomingMessage,
-): void {
-  emitDecision(
-    facts,
-    verdict,
-    { mode: 'authorize', namespace: socket?.nsp?.name, transport: socket?.conn?.transport?.name },
-    settings.onDecision,
-    settings.includeUserIdInDecisions
-      ? () => userIdOf((request as unknown as Record<string, unknown>)[settings.userProperty], facts.serializedUser)
-      : undefined,
-  );
 }

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from './errors';
 import type { SocketUser } from './types';
 
 /** A connected socket as far as `filterSocketsByUser` reads one, on socket.io 2, 3 and 4. */
@@ -35,7 +36,7 @@ export function filterSocketsByUser<TSocket extends UserSocket = any>(
   filter: UserFilter,
 ): TSocket[] {
   if (typeof filter !== 'function') {
-    throw new TypeError('passport.socketio-compat: filterSocketsByUser(io, filter): filter must be a function');
+    throw new InvalidArgumentError('filter', 'filterSocketsByUser(io, filter): filter must be a function');
   }
   const matching: TSocket[] = [];
   for (const socket of connectedSockets(io)) {
@@ -45,14 +46,14 @@ export function filterSocketsByUser<TSocket extends UserSocket = any>(
 }
 
 /** The connected sockets of a server's main namespace or of a namespace, on any major. */
-export function connectedSockets<TSocket>(io: ServerLike<TSocket> | NamespaceLike<TSocket>): Iterable<TSocket> {
+function connectedSockets<TSocket>(io: ServerLike<TSocket> | NamespaceLike<TSocket>): Iterable<TSocket> {
   if (io === null || typeof io !== 'object') {
-    throw new TypeError('passport.socketio-compat: filterSocketsByUser(io, filter): io must be a socket.io server or namespace');
+    throw new InvalidArgumentError('io', 'filterSocketsByUser(io, filter): io must be a socket.io server or namespace');
   }
   const namespace: NamespaceLike<TSocket> = typeof (io as ServerLike<TSocket>).of === 'function' ? (io as ServerLike<TSocket>).sockets : io;
   // socket.io 2 keeps connected sockets in `connected` (its `sockets` also holds half-open ones).
   const sockets = namespace.connected ?? namespace.sockets;
   if (sockets instanceof Map) return sockets.values();
   if (sockets !== null && typeof sockets === 'object') return Object.values(sockets as Record<string, TSocket>);
-  throw new TypeError('passport.socketio-compat: filterSocketsByUser(io, filter): io must be a socket.io server or namespace');
+  throw new InvalidArgumentError('io', 'filterSocketsByUser(io, filter): io must be a socket.io server or namespace');
 }

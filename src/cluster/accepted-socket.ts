@@ -1,14 +1,15 @@
-import type { HandshakeFacts } from '../events/decision-events';
+import type { HandshakeRecord } from '../decide/record';
 import { log } from '../log';
+import type { LiveSessionSettings, RoomNaming } from '../options';
 import type { SocketLike } from '../types';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
-import { createSessionWatch, type LiveSessionSettings, type WatchedSocket } from './live-session';
-import { type RoomNaming, registerNaming, sessionKeyOf, sharedName } from './rooms';
+import { createSessionWatch, type WatchedSocket } from './live-session';
+import { registerNaming, sessionKeyOf, sharedName } from './rooms';
 
 const debug = log('cluster');
 
 /** The options of `authorize()` this module reads. */
-export interface AcceptedSocketSettings {
+interface AcceptedSocketSettings {
   store: Parameters<typeof createSessionWatch>[0];
   passport: Parameters<typeof createSessionWatch>[1];
   timeout: number;
@@ -34,7 +35,7 @@ interface Pending {
  * user rooms and carries its identity in `socket.data`, and its session is watched. `undefined`
  * when the app did not opt in, so `authorize` stays exactly the legacy middleware.
  */
-export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: SocketLike, facts: HandshakeFacts) => void) | undefined {
+export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: SocketLike, record: HandshakeRecord) => void) | undefined {
   const { rooms: naming, liveSession } = settings;
   if (!naming && !liveSession) return undefined;
   if (naming) registerNaming(naming);
@@ -52,7 +53,7 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
     watch?.add(socket as unknown as WatchedSocket, waiting.serializedUser);
   };
 
-  return (acceptedSocket, facts) => {
+  return (acceptedSocket, record) => {
     const socket = acceptedSocket as AcceptedSocket;
     try {
       const request = socket.request as unknown as Record<string, unknown> & { sessionID?: string };
@@ -62,7 +63,7 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
 
       let roomsLater: string[] | undefined;
       if (naming) {
-        const joined = roomsOf(naming, sessionId, user, facts.serializedUser);
+        const joined = roomsOf(naming, sessionId, user, record.serializedUser);
         if (joined) {
           const data = socket.data;
           // socket.io 4 (the one with socket.data) drops the rooms of a socket refused later on.
@@ -75,7 +76,7 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
         }
       }
       if (roomsLater || watch) {
-        pending.set(socket, { rooms: roomsLater, serializedUser: facts.serializedUser });
+        pending.set(socket, { rooms: roomsLater, serializedUser: record.serializedUser });
         const namespace = socket.nsp;
         if (namespace && !listening.has(namespace)) {
           listening.add(namespace);

@@ -1,7 +1,9 @@
-import { InvalidOptionError } from '../errors';
+import { InvalidArgumentError, InvalidOptionError } from '../errors';
 import { log } from '../log';
+import type { RoomsOptions } from '../options';
+import type { UserId } from '../types';
 import { userIdFor } from './identity';
-import { namingFor, type RoomsOptions, sessionKeyOf, type UserId } from './rooms';
+import { namingFor, sessionKeyOf } from './rooms';
 import { checkReason, endRoom } from './session-ended';
 import { namespacesOf, type ServerOrNamespace } from './socket-io';
 
@@ -95,7 +97,7 @@ export function disconnectOnLogout(
 function planLogout(io: ServerOrNamespace, req: LogoutRequest, options: LogoutSocketsOptions, helper: string): (() => void) | undefined {
   checkLogoutOptions(options);
   if (req === null || typeof req !== 'object') {
-    throw new TypeError(`passport.socketio-compat: ${helper}: req must be the Express request`);
+    throw new InvalidArgumentError('req', `${helper}: req must be the Express request`);
   }
   const reason = checkReason(options.reason, 'logout');
   const namespaces = namespacesOf(io, helper);

@@ -1,6 +1,8 @@
-import { InvalidOptionError } from '../errors';
+import { InvalidArgumentError, InvalidOptionError } from '../errors';
+import type { RoomsOptions } from '../options';
+import type { UserId } from '../types';
 import { type IdentityData, identityOf, type SocketIdentity } from './identity';
-import { namingFor, type RoomsOptions, sessionRoomOf, type UserId, userRoomOf } from './rooms';
+import { namingFor, sessionRoomOf, userRoomOf } from './rooms';
 import { checkReason, endRoom } from './session-ended';
 import { mainNamespaceOf, namespacesOf, type ServerOrNamespace } from './socket-io';
 
@@ -123,7 +125,7 @@ export function disconnectUser(io: ServerOrNamespace, userId: UserId, options: D
 export function emitToUser(io: ServerOrNamespace, userId: UserId, event: string, ...args: unknown[]): void {
   const helper = 'emitToUser(io, userId, event)';
   if (typeof event !== 'string' || event === '') {
-    throw new TypeError(`passport.socketio-compat: ${helper}: event must be a non-empty string`);
+    throw new InvalidArgumentError('event', `${helper}: event must be a non-empty string`);
   }
   const namespace = mainNamespaceOf(io, helper);
   namespace.to(userRoomOf(namingFor(undefined, helper), userId, helper)).emit(event, ...args);

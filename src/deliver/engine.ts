@@ -1,29 +1,13 @@
 import { type IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createAuthorizer } from '../authorize';
-import { observeDecision } from '../authorize-strategy';
-import { AuthorizationError, type AuthorizationErrorCode, ErrorCodes, InvalidOptionError } from '../errors';
-import { type DecisionListener, emitDecision, type HandshakeFacts, isObserved, newFacts, outcomeOf } from '../events/decision-events';
-import { userIdOf } from '../identify/passport-user';
-import { runHandshake } from '../identify/session';
-import { readQuerySessionId } from '../identify/session-id';
-import { type Admission, runStrategyHandshake } from '../identify/session-or-token';
-import { findToken } from '../identify/token';
-import { clientErrorOf, createDecision, type Decision, type Verdict } from '../legacy/accept';
+import type { HandshakeRecord } from '../decide/record';
+import { AuthorizationError, type AuthorizationErrorCode, ErrorCodes } from '../errors';
+import { outcomeOf } from '../events/decision-events';
 import { log } from '../log';
-import type { AuthorizeOptions } from '../options';
-import { createStrategyAuthorizer, type StrategyAuthorizeOptions } from '../strategy-options';
+import type { Verdict } from '../types';
+import { clientErrorOf } from './client-error';
 
 const debug = log('engine');
-
-/** A middleware for `io.engine.use(...)` (socket.io 4.6 and later). */
-export type EngineMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
-
-/**
- * Options of {@link authorizeEngine}: those of `authorize` (session cookies), or those of
- * `authorizeStrategy` (a Passport strategy, with or without session cookies).
- */
-export type EngineAuthorizeOptions = AuthorizeOptions | StrategyAuthorizeOptions;
 
 /** The JSON body of a refused engine handshake. Never a stack trace or an internal message. */
 export interface EngineRefusal {
@@ -36,119 +20,12 @@ export interface EngineRefusal {
 }
 
 /** An engine.io request: engine.io parses the query into `_query` before running middlewares. */
-interface EngineRequest extends IncomingMessage {
+export interface EngineRequest extends IncomingMessage {
   _query?: Record<string, string>;
 }
 
-interface EngineHandshake {
-  onDecision: DecisionListener | undefined;
-  /** One handshake: what tells its observers, and what runs it. */
-  start(req: EngineRequest, query: Record<string, string>, facts: HandshakeFacts): HandshakeRun;
-}
-
-interface HandshakeRun {
-  observe(verdict: Verdict): void;
-  run(decision: Decision): void;
-}
-
-/**
- * Authorizes each engine.io connection once, at its handshake, for all namespaces: install it
- * with `io.engine.use(...)` (socket.io 4.6 and later). Same options, callbacks and
- * `socket.request.user` as `authorize` (session cookies) or, with `strategy`, as
- * `authorizeStrategy` (the token from the `Authorization: Bearer` header or a query parameter;
- * `handshake.auth` is not sent until after the engine handshake). It runs only on the first HTTP
- * request of a connection, never on later polling requests or the WebSocket upgrade. A refused
- * handshake gets HTTP 401 (403 when `success` refused a found user, 500 for a critical failure)
- * with a JSON {@link EngineRefusal} body; the socket.io client reports it as a `connect_error`
- * `'xhr poll error'` (polling) or `'websocket error'`.
- *
- * @example
- * ```js
- * const { authorizeEngine } = require('passport.socketio-compat');
- * io.engine.use(authorizeEngine({
- *   key: 'connect.sid', secret: 'keyboard cat', store: sessionStore,
- *   success(data, accept) {
- *     if (data.user.banned) return accept(new Error('banned')); // HTTP 403
- *     accept();
- *   },
- * }));
- * io.of('/chat').on('connection', (socket) => console.log(socket.request.user)); // every namespace
- * ```
- */
-export function authorizeEngine(options: EngineAuthorizeOptions): EngineMiddleware {
-  const handshake = prepare(options);
-  return function authorizeEngineHandshake(req: EngineRequest, res, next) {
-    const query = engineQueryOf(req);
-    // Later requests of a connection carry its sid; a handshake is always a GET without one.
-    if (req.method !== 'GET' || query.sid !== undefined) {
-      next();
-      return;
-    }
-    req.socketio_version_1 = true;
-    const facts = newFacts(isObserved(handshake.onDecision));
-    const { observe, run } = handshake.start(req, query, facts);
-    run(createDecision((verdict) => (verdict ? refuseHandshake(req, res, verdict, facts) : next()), facts.timed ? observe : undefined));
-  };
-}
-
-function prepare(options: EngineAuthorizeOptions): EngineHandshake {
-  if (options === null || typeof options !== 'object') {
-    throw new InvalidOptionError(
-      'options',
-      'must be an object: authorizeEngine({ store, secret, ... }) or authorizeEngine({ strategy, ... })',
-    );
-  }
-  if ('strategy' in options && options.strategy !== undefined) return prepareStrategy(options);
-  const authorizer = createAuthorizer(options as AuthorizeOptions);
-  refuseSocketOptions(options, authorizer.afterAccept !== undefined);
-  const { settings } = authorizer;
-  return {
-    onDecision: settings.onDecision,
-    start: (req, query, facts) => ({
-      observe: (verdict) =>
-        emitDecision(
-          facts,
-          verdict,
-          { mode: 'engine', transport: query.transport },
-          settings.onDecision,
-          settings.includeUserIdInDecisions
-            ? () => userIdOf((req as unknown as Record<string, unknown>)[settings.userProperty], facts.serializedUser)
-            : undefined,
-        ),
-      run: (decision) => runHandshake(authorizer, req, readQuerySessionId(req, query), decision, facts),
-    }),
-  };
-}
-
-function prepareStrategy(options: StrategyAuthorizeOptions): EngineHandshake {
-  const authorizer = createStrategyAuthorizer(options, 'engine');
-  refuseSocketOptions(options, authorizer.session?.afterAccept !== undefined);
-  const { settings } = authorizer;
-  return {
-    onDecision: settings.onDecision,
-    start(req, query, facts) {
-      const token = findToken(req, undefined, query, settings.tokenFrom);
-      const admission: Admission = { via: undefined, expiresAt: undefined };
-      return {
-        observe: (verdict) => observeDecision(settings, facts, verdict, req, token.source, 'engine', undefined, query.transport),
-        run: (decision) =>
-          runStrategyHandshake(authorizer, req, { token, sessionQuery: readQuerySessionId(req, query) }, decision, facts, admission),
-      };
-    },
-  };
-}
-
-/** Options that act on the socket once accepted (rooms, live session checks) have nothing to act on here. */
-function refuseSocketOptions(options: object, actsOnSockets: boolean): void {
-  if (!actsOnSockets) return;
-  const option = ['rooms', 'liveSession'].find((name) => (options as Record<string, unknown>)[name]) ?? 'options';
-  throw new InvalidOptionError(
-    option,
-    'acts on each socket after the handshake, and the engine level has no socket: use authorize() or authorizeStrategy() with io.use() for it',
-  );
-}
-
-function engineQueryOf(req: EngineRequest): Record<string, string> {
+/** The engine.io query of a request. */
+export function engineQueryOf(req: EngineRequest): Record<string, string> {
   if (req._query !== null && typeof req._query === 'object') return req._query;
   try {
     return Object.fromEntries(new URL(req.url ?? '/', 'http://engine.invalid').searchParams);
@@ -158,14 +35,32 @@ function engineQueryOf(req: EngineRequest): Record<string, string> {
 }
 
 /**
+ * Whether this request starts a new engine.io connection: a GET without a `sid`. Later requests
+ * of a connection (polling, the WebSocket upgrade) carry the sid and are let through.
+ */
+export function isEngineHandshake(req: EngineRequest, query: Record<string, string>): boolean {
+  return req.method === 'GET' && query.sid === undefined;
+}
+
+/** Delivers a verdict at the engine: `next()` for an acceptance, an HTTP refusal otherwise. */
+export function deliverToEngine(
+  req: EngineRequest,
+  res: ServerResponse,
+  next: (err?: unknown) => void,
+  record: HandshakeRecord,
+): (verdict: Verdict) => void {
+  return (verdict) => (verdict ? refuseHandshake(req, res, verdict, record) : next());
+}
+
+/**
  * 401 for a visitor not logged in, 403 when the app's `success` refused a found user, 500 for a
  * critical failure: a store or strategy that failed, a callback that threw or never answered.
  */
-export function refusalStatusOf(facts: HandshakeFacts, verdict: Error): { status: number; code: AuthorizationErrorCode } {
-  const { code, critical } = outcomeOf(facts, verdict);
+function refusalStatusOf(record: HandshakeRecord, verdict: Error): { status: number; code: AuthorizationErrorCode } {
+  const { code, critical } = outcomeOf(record, verdict);
   const refusedCode: AuthorizationErrorCode = code === 'OK' ? ErrorCodes.HANDSHAKE_REFUSED : code;
   if (critical) return { status: 500, code: refusedCode };
-  if (facts.failure === null && refusedCode === ErrorCodes.HANDSHAKE_REFUSED) return { status: 403, code: refusedCode };
+  if (record.failure === null && refusedCode === ErrorCodes.HANDSHAKE_REFUSED) return { status: 403, code: refusedCode };
   return { status: 401, code: refusedCode };
 }
 
@@ -182,8 +77,8 @@ function refusalBody(verdict: Error, code: AuthorizationErrorCode): string {
   return JSON.stringify(refusal);
 }
 
-function refuseHandshake(req: EngineRequest, res: ServerResponse, verdict: Error, facts: HandshakeFacts): void {
-  const { status, code } = refusalStatusOf(facts, verdict);
+function refuseHandshake(req: EngineRequest, res: ServerResponse, verdict: Error, record: HandshakeRecord): void {
+  const { status, code } = refusalStatusOf(record, verdict);
   const body = refusalBody(verdict, code);
   debug('handshake refused with HTTP %d: %s', status, code);
   // engine.io hands an upgrade request a stand-in response whose writeHead() writes nothing.

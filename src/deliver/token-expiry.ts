@@ -1,11 +1,10 @@
 import { ErrorCodes } from '../errors';
 import { STRATEGY_MESSAGES } from '../identify/strategy-failures';
 import { log } from '../log';
+import { MAX_TIMER_MS } from '../options';
 
 const debug = log('strategy');
 
-/** setTimeout's longest delay; a later `exp` is reached in steps. */
-const MAX_DELAY_MS = 2_147_483_647;
 /** How often to look again for a socket whose token expired before socket.io finished connecting it. */
 const CONNECT_POLL_MS = 10;
 
@@ -38,7 +37,7 @@ export function expireWithToken(socket: ExpiringSocket, expiresAt: number, event
   let waitedForConnect = 0;
   let over = false;
   const schedule = (delay: number) => {
-    timer = setTimeout(check, Math.min(Math.max(delay, 0), MAX_DELAY_MS));
+    timer = setTimeout(check, Math.min(Math.max(delay, 0), MAX_TIMER_MS));
     timer.unref?.();
   };
   const check = () => {

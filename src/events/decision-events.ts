@@ -1,79 +1,14 @@
 import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { parse as parseCookieHeader } from 'cookie';
+import type { HandshakeRecord } from '../decide/record';
 import { AuthorizationError, type AuthorizationErrorCode, ErrorCodes } from '../errors';
-import type { SessionIdSource } from '../identify/session-id';
-import type { TokenSource } from '../identify/token';
-import type { Verdict } from '../legacy/accept';
+import { userIdOf } from '../identify/passport-user';
 import { log } from '../log';
+import type { CallbackSettings } from '../options';
+import type { DecisionEvent, DecisionListener, DecisionMode, TokenSource, Verdict } from '../types';
 
 const debug = log('decisions');
-
-/** Which entry point decided the handshake. */
-export type DecisionMode = 'authorize' | 'engine' | 'strategy';
-
-/**
- * One decided handshake, for logs and metrics. It never holds a cookie, a session id, a token or
- * a secret; `userId` only when the app opts in with `includeUserIdInDecisions`. The object is
- * frozen (every listener gets the same one): copy it to add fields.
- *
- * @example
- * ```js
- * authorize({
- *   store, secret,
- *   onDecision(event) {
- *     // { mode: 'authorize', accepted: false, code: 'ERR_NO_SESSION', critical: false,
- *     //   sessionIdSource: 'none', sessionIdRejected: true, namespace: '/', transport: 'websocket',
- *     //   storeMs: null, deserializeMs: null, totalMs: 0.21 }
- *     if (event.critical) console.error('socket auth is failing:', event.code);
- *   },
- * });
- * ```
- */
-export interface DecisionEvent {
-  mode: DecisionMode;
-  /** Whether the connection was let in. */
-  accepted: boolean;
-  /**
-   * The outcome: `'OK'` for a found user who was accepted, else the failure's code (also when
-   * `fail` let an anonymous visitor in), `ERR_HANDSHAKE_REFUSED` when `success` refused, or the
-   * code of a callback that threw or timed out.
-   */
-  code: 'OK' | AuthorizationErrorCode;
-  /** True for failures where something went wrong, rather than a visitor not logged in. */
-  critical: boolean;
-  /** Where the session id came from: the cookie, a signed or (legacy option) raw query, or nowhere. */
-  sessionIdSource: SessionIdSource;
-  /**
-   * True when a session cookie or `session_id` query value was sent but none could be used (a
-   * signature no secret verifies, or an unsigned query value while `allowUnsignedSessionIdQuery`
-   * is off). Many of these are forged cookies, or a secret dropped from rotation too early.
-   */
-  sessionIdRejected: boolean;
-  /**
-   * Where the bearer token came from, in the modes that read tokens (`authorizeStrategy`, and
-   * `authorizeEngine` with a strategy); absent otherwise. Never the token itself.
-   */
-  tokenSource?: TokenSource;
-  /** The namespace, where the transport knows it (`authorize`: yes; engine level: no). */
-  namespace: string | undefined;
-  /** `'websocket'` or `'polling'`, where known. */
-  transport: string | undefined;
-  /** Milliseconds the store took, or null when it was not read. */
-  storeMs: number | null;
-  /** Milliseconds `deserializeUser` took, or null when it was not called. */
-  deserializeMs: number | null;
-  /** Milliseconds from the start of the handshake to the decision. */
-  totalMs: number;
-  /** The user id, only with `includeUserIdInDecisions: true` and a found user. */
-  userId?: unknown;
-}
-
-/**
- * Hears of decided handshakes. It runs after the decision has reached socket.io; what it
- * throws, or the rejection of a promise it returns, is ignored (logged under DEBUG).
- */
-export type DecisionListener = (event: DecisionEvent) => void;
 
 /**
  * Every decision of every `authorize()` in the process, as `'decision'` events. Listeners run
@@ -91,42 +26,7 @@ export type DecisionListener = (event: DecisionEvent) => void;
  */
 export const decisionEvents: EventEmitter<{ decision: [DecisionEvent] }> = new EventEmitter();
 
-/**
- * What a handshake learned on its way, for its observers and for what runs after acceptance.
- * Timings are taken only when someone listens (`timed`).
- */
-export interface HandshakeFacts {
-  timed: boolean;
-  started: number;
-  source: SessionIdSource;
-  /** A session id was sent but not usable; worked out only when `timed`. */
-  sessionIdRejected: boolean;
-  /** The failure passed to `fail`, if any. */
-  failure: AuthorizationError | null;
-  /** Passport's serialized user from the session (the user id for most apps). */
-  serializedUser: unknown;
-  storeMs: number | null;
-  deserializeMs: number | null;
-}
-
-export function newFacts(timed: boolean): HandshakeFacts {
-  return {
-    timed,
-    started: timed ? performance.now() : 0,
-    source: 'none',
-    sessionIdRejected: false,
-    failure: null,
-    serializedUser: undefined,
-    storeMs: null,
-    deserializeMs: null,
-  };
-}
-
-export function now(facts: HandshakeFacts): number {
-  return facts.timed ? performance.now() : 0;
-}
-
-export interface DecisionContext {
+interface DecisionContext {
   mode: DecisionMode;
   namespace?: string | undefined;
   transport?: string | undefined;
@@ -141,24 +41,15 @@ export function isObserved(onDecision: DecisionListener | undefined): boolean {
   return onDecision !== undefined || decisionEvents.listenerCount('decision') > 0 || debug.enabled;
 }
 
-/**
- * Whether the client sent a session id at all, for a handshake that found none: a cookie named
- * `key` (signed or not) or any `session_id` query value.
- */
-export function sessionIdWasSent(cookieHeader: string, query: unknown, key: string): boolean {
-  if (query !== undefined && query !== null && query !== '') return true;
-  return cookieHeader.includes(key) && parseCookieHeader(cookieHeader)[key] !== undefined;
-}
-
 /** The stable outcome code of a decision. */
-export function outcomeOf(facts: HandshakeFacts, verdict: Verdict): { code: 'OK' | AuthorizationErrorCode; critical: boolean } {
+export function outcomeOf(record: HandshakeRecord, verdict: Verdict): { code: 'OK' | AuthorizationErrorCode; critical: boolean } {
   if (
     verdict instanceof AuthorizationError &&
     (verdict.code === ErrorCodes.CALLBACK_THREW || verdict.code === ErrorCodes.CALLBACK_TIMEOUT)
   ) {
     return { code: verdict.code, critical: true };
   }
-  if (facts.failure) return { code: facts.failure.code, critical: facts.failure.critical };
+  if (record.failure) return { code: record.failure.code, critical: record.failure.critical };
   if (verdict === null) return { code: 'OK', critical: false };
   return { code: ErrorCodes.HANDSHAKE_REFUSED, critical: false };
 }
@@ -167,27 +58,49 @@ export function outcomeOf(facts: HandshakeFacts, verdict: Verdict): { code: 'OK'
  * Builds the event at the moment of the decision, logs it under DEBUG, and hands it to
  * `onDecision` and `decisionEvents` on the next turn of the event loop.
  */
-export function emitDecision(
-  facts: HandshakeFacts,
+/**
+ * Tells `onDecision` and `decisionEvents` of one settled handshake, in every mode: the user id
+ * is read from the request only when the app opted in with `includeUserIdInDecisions`.
+ */
+export function reportDecision(
+  settings: CallbackSettings,
+  record: HandshakeRecord,
+  verdict: Verdict,
+  context: DecisionContext,
+  request: IncomingMessage,
+): void {
+  emitDecision(
+    record,
+    verdict,
+    context,
+    settings.onDecision,
+    settings.includeUserIdInDecisions
+      ? () => userIdOf((request as unknown as Record<string, unknown>)[settings.userProperty], record.serializedUser)
+      : undefined,
+  );
+}
+
+function emitDecision(
+  record: HandshakeRecord,
   verdict: Verdict,
   context: DecisionContext,
   onDecision: DecisionListener | undefined,
   userId: (() => unknown) | undefined,
 ): void {
-  const { code, critical } = outcomeOf(facts, verdict);
+  const { code, critical } = outcomeOf(record, verdict);
   const event: DecisionEvent = {
     mode: context.mode,
     accepted: verdict === null,
     code,
     critical,
-    sessionIdSource: facts.source,
-    sessionIdRejected: facts.sessionIdRejected,
+    sessionIdSource: record.source,
+    sessionIdRejected: record.sessionIdRejected,
     ...(context.tokenSource === undefined ? {} : { tokenSource: context.tokenSource }),
     namespace: context.namespace,
     transport: context.transport,
-    storeMs: facts.storeMs,
-    deserializeMs: facts.deserializeMs,
-    totalMs: facts.timed ? performance.now() - facts.started : 0,
+    storeMs: record.storeMs,
+    deserializeMs: record.deserializeMs,
+    totalMs: record.timed ? performance.now() - record.started : 0,
   };
   if (userId && code === 'OK') {
     try {

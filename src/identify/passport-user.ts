@@ -1,3 +1,4 @@
+import { settleOnce } from '../decide/settle-once';
 import { type AuthorizationError, deserializeFailure, deserializeTimeout, ErrorCodes, notLoggedIn } from '../errors';
 import { log } from '../log';
 import type { PassportLike } from '../types';
@@ -25,34 +26,23 @@ export type UserCallback = (error: AuthorizationError | null, user: unknown) => 
  * throw, an error or silence becomes a critical failure, no user the legacy 'User not found'.
  */
 export function deserializeUser(passport: PassportLike, value: unknown, req: object, timeoutMs: number, done: UserCallback): void {
-  let settled = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const settle = (error: AuthorizationError | null, user: unknown) => {
-    if (settled) return;
-    settled = true;
-    if (timer !== undefined) clearTimeout(timer);
-    done(error, user);
-  };
-
+  const answer = settleOnce<[AuthorizationError | null, unknown]>(([error, user]) => done(error, user));
   try {
     passport.deserializeUser(value, req, (err: unknown, user?: unknown) => {
-      if (settled) return;
-      if (err) return settle(deserializeFailure(err), undefined);
-      if (!user) return settle(notLoggedIn(ErrorCodes.USER_NOT_FOUND), undefined);
-      settle(null, user);
+      if (answer.settled) return;
+      if (err) return answer.settle([deserializeFailure(err), undefined]);
+      if (!user) return answer.settle([notLoggedIn(ErrorCodes.USER_NOT_FOUND), undefined]);
+      answer.settle([null, user]);
     });
   } catch (err) {
-    settle(deserializeFailure(err), undefined);
+    answer.settle([deserializeFailure(err), undefined]);
   }
-  // Armed only for a deserializer still working: one that answered at once (the user kept whole
-  // in the session, a cache hit) costs no timer.
-  if (!settled) {
-    timer = setTimeout(() => {
-      debug('deserializeUser did not call back within %d ms', timeoutMs);
-      settle(deserializeTimeout(timeoutMs), undefined);
-    }, timeoutMs);
-    timer.unref?.();
-  }
+  // Armed only for a deserializer still working (`within` does nothing once settled): one that
+  // answered at once (the user kept whole in the session, a cache hit) costs no timer.
+  answer.within(timeoutMs, () => {
+    debug('deserializeUser did not call back within %d ms', timeoutMs);
+    return [deserializeTimeout(timeoutMs), undefined];
+  });
 }
 
 /**

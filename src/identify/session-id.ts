@@ -1,16 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseCookieHeader } from 'cookie';
 import { unsign } from 'cookie-signature';
+import { InvalidOptionError } from '../errors';
 import { log } from '../log';
-import type { Settings } from '../options';
-import type { CookieParserMiddleware, SignedCookies } from '../types';
+import type { SessionSettings } from '../options';
+import type { CookieParserMiddleware, SessionIdSource, SignedCookies } from '../types';
 
 const debug = log('session-id');
 
-/** Where the session id of a handshake came from. */
-export type SessionIdSource = 'cookie' | 'query' | 'none';
-
-export interface SessionIdResult {
+interface SessionIdResult {
   sessionID: string;
   source: SessionIdSource;
 }
@@ -22,7 +20,9 @@ export type SignedCookieReader = (cookieHeader: string) => SignedCookies;
  * Chooses how cookies are read: the built-in reader (express-session's own rules), the
  * cookie-parser factory called once with the secret, or an already-made cookie-parser middleware.
  */
-export function createSignedCookieReader(settings: Pick<Settings, 'cookieParser' | 'secret' | 'secrets' | 'key'>): SignedCookieReader {
+export function createSignedCookieReader(
+  settings: Pick<SessionSettings, 'cookieParser' | 'secret' | 'secrets' | 'key'>,
+): SignedCookieReader {
   const { cookieParser, secrets, key } = settings;
   if (cookieParser === undefined) return (header) => readSignedCookies(header, secrets);
   // A factory takes (secret, options); a middleware takes (req, res, next).
@@ -31,9 +31,7 @@ export function createSignedCookieReader(settings: Pick<Settings, 'cookieParser'
       ? (cookieParser as CookieParserMiddleware)
       : (cookieParser as (s: unknown) => CookieParserMiddleware)(settings.secret);
   if (typeof middleware !== 'function') {
-    throw new TypeError(
-      'passport.socketio-compat: option "cookieParser" must be the cookie-parser factory or a cookieParser(secret) middleware',
-    );
+    throw new InvalidOptionError('cookieParser', 'must be the cookie-parser factory or a cookieParser(secret) middleware');
   }
   return (header) => runCookieParser(middleware, header, secrets, key);
 }
@@ -123,7 +121,7 @@ function runCookieParser(middleware: CookieParserMiddleware, header: string, sec
 export function chooseSessionId(
   query: unknown,
   cookies: SignedCookies,
-  settings: Pick<Settings, 'key' | 'secrets' | 'allowUnsignedSessionIdQuery'>,
+  settings: Pick<SessionSettings, 'key' | 'secrets' | 'allowUnsignedSessionIdQuery'>,
 ): SessionIdResult {
   if (typeof query === 'string' && query !== '') {
     if (query.startsWith('s:')) {
@@ -139,6 +137,15 @@ export function chooseSessionId(
   const fromCookie = cookies[settings.key];
   if (typeof fromCookie === 'string' && fromCookie !== '') return { sessionID: fromCookie, source: 'cookie' };
   return { sessionID: '', source: 'none' };
+}
+
+/**
+ * Whether the client sent a session id at all, for a handshake that found none: a cookie named
+ * `key` (signed or not) or any `session_id` query value.
+ */
+export function sessionIdWasSent(cookieHeader: string, query: unknown, key: string): boolean {
+  if (query !== undefined && query !== null && query !== '') return true;
+  return cookieHeader.includes(key) && parseCookieHeader(cookieHeader)[key] !== undefined;
 }
 
 /** The `session_id` query value of a handshake, on any socket.io major. */

@@ -1,111 +1,104 @@
 import type { IncomingMessage } from 'node:http';
-import { AuthorizationError, callbackThrew } from '../errors';
-import type { HandshakeFacts } from '../events/decision-events';
-import { callApp, createDecision, type Decision } from '../legacy/accept';
+import type { HandshakeRecord } from '../decide/record';
+import { AuthorizationError, requestUnreadable } from '../errors';
 import { log } from '../log';
-import type { StrategyAuthorizer, StrategySettings } from '../strategy-options';
-import type { HandshakeData } from '../types';
+import type { StrategySettings } from '../options';
+import type { HandshakeData, Identity, StrategyLike } from '../types';
 import { installAuthState, withLoggedIn } from './passport-user';
-import { runHandshake } from './session';
-import { runStrategy, type StrategyLike } from './strategy';
+import { createSessionIdentifier, identifyBySession, type SessionIdentifier } from './session';
+import { runStrategy } from './strategy';
 import { noUser, strategyFailure, unknownStrategy } from './strategy-failures';
 import { type FoundToken, requestForStrategy, tokenExpiry } from './token';
 
 const debug = log('strategy');
 
 /** What the client sent: the token found in the configured places, and the `session_id` query value. */
-export interface Credentials {
+interface Credentials {
   token: FoundToken;
   sessionQuery: unknown;
 }
 
-/** How an accepted handshake got in; the adapter arms token expiry from it. */
-export interface Admission {
-  via: 'session' | 'token' | undefined;
-  /** The token's `exp` in milliseconds, for a JWT. */
-  expiresAt: number | undefined;
+/** What one `authorizeStrategy()` (or `authorizeEngine()` with a strategy) prepared for its handshakes. */
+interface TokenIdentifier {
+  settings: StrategySettings;
+  /** Present when session cookies are accepted too. */
+  session: SessionIdentifier | undefined;
+}
+
+export function createTokenIdentifier(settings: StrategySettings): TokenIdentifier {
+  return { settings, session: settings.session ? createSessionIdentifier(settings.session) : undefined };
 }
 
 type Attempt = { user: object; info?: unknown } | { failure: AuthorizationError; sent: boolean };
 type Method = 'session' | 'token';
 
 /**
- * A handshake in strategy mode, on a request of any transport: the methods are tried in the
- * configured order until one finds a user; then the app's `success`, or its `fail` with the
- * failure of the first method whose credential was sent, decide through `decision`, exactly
- * once, as with `authorize`.
+ * Who is this, in strategy mode, on a request of any transport: the methods (the token through
+ * the Passport strategy, and the session when configured) are tried in the configured order
+ * until one finds a user. With none, the failure of the first method whose credential was sent.
  */
-export function runStrategyHandshake(
-  authorizer: StrategyAuthorizer,
+export function identifyBySessionOrToken(
+  identifier: TokenIdentifier,
   request: IncomingMessage,
   credentials: Credentials,
-  decision: Decision,
-  facts: HandshakeFacts,
-  admission: Admission,
+  record: HandshakeRecord,
+  done: (identity: Identity) => void,
 ): void {
-  const { settings } = authorizer;
+  const { settings } = identifier;
   const data = request as HandshakeData & Record<string, unknown>;
   try {
     data[settings.userProperty] = { logged_in: false };
     installAuthState(data, settings.userProperty);
   } catch (err) {
-    debug('handshake request could not take the user');
-    decision.refuse(callbackThrew('success', err));
+    done({ failure: requestUnreadable(err) });
     return;
   }
 
   const methods: Method[] = [];
-  if (authorizer.session && settings.order === 'session-first') methods.push('session');
+  if (identifier.session && settings.order === 'session-first') methods.push('session');
   methods.push('token');
-  if (authorizer.session && settings.order === 'strategy-first') methods.push('session');
+  if (identifier.session && settings.order === 'strategy-first') methods.push('session');
 
   const failures: { failure: AuthorizationError; sent: boolean }[] = [];
   const tryMethod = (index: number): void => {
     const method = methods[index];
     if (method === undefined) {
-      refuse(settings, data, chooseFailure(failures), facts, decision);
+      const failure = chooseFailure(failures);
+      debug('refused: %s', failure.code);
+      done({ failure });
       return;
     }
-    const done = (attempt: Attempt) => {
+    const found = (attempt: Attempt) => {
       if ('failure' in attempt) {
         failures.push(attempt);
         return tryMethod(index + 1);
       }
-      admission.via = method;
-      if (method === 'token' && credentials.token.token !== undefined) admission.expiresAt = tokenExpiry(credentials.token.token);
-      facts.failure = null;
-      data[settings.userProperty] = attempt.user;
-      if (attempt.info !== undefined) data.authInfo = attempt.info;
       debug('user found by %s', method);
-      callApp('success', () => settings.success(data, decision.accept), decision, settings.timeout);
+      const token = credentials.token.token;
+      done({
+        user: attempt.user,
+        info: attempt.info,
+        method,
+        tokenExpiresAt: method === 'token' && token !== undefined ? tokenExpiry(token) : undefined,
+      });
     };
-    if (method === 'session') trySession(authorizer, data, credentials, facts, done);
-    else tryToken(settings, data, credentials.token, done);
+    if (method === 'session') trySession(identifier.session as SessionIdentifier, data, credentials, record, found);
+    else tryToken(settings, data, credentials.token, found);
   };
   tryMethod(0);
 }
 
-/**
- * The session, through `authorize`'s own handshake, whose probe callbacks only report back.
- * The session counts as sent when a verified session id was found.
- */
+/** The session, identified as `authorize` does; it counts as sent when a verified session id was found. */
 function trySession(
-  authorizer: StrategyAuthorizer,
-  data: HandshakeData & Record<string, unknown>,
+  session: SessionIdentifier,
+  data: HandshakeData,
   credentials: Credentials,
-  facts: HandshakeFacts,
+  record: HandshakeRecord,
   done: (attempt: Attempt) => void,
 ): void {
-  const session = authorizer.session;
-  if (session === undefined) return;
-  const probe = createDecision((verdict) => {
-    // runHandshake records its failure; only the final one is the handshake's.
-    facts.failure = null;
-    if (verdict === null) return done({ user: data[authorizer.settings.userProperty] as object });
-    const failure = verdict instanceof AuthorizationError ? verdict : callbackThrew('success', verdict);
-    done({ failure, sent: facts.source !== 'none' });
-  });
-  runHandshake(session, data, credentials.sessionQuery, probe, facts);
+  identifyBySession(session, data, credentials.sessionQuery, record, (identity) =>
+    done('failure' in identity ? { failure: identity.failure, sent: record.source !== 'none' } : { user: identity.user }),
+  );
 }
 
 function tryToken(settings: StrategySettings, data: HandshakeData, found: FoundToken, done: (attempt: Attempt) => void): void {
@@ -125,7 +118,7 @@ function tryToken(settings: StrategySettings, data: HandshakeData, found: FoundT
 
 /** A name is looked up at each handshake: strategies may be registered after `authorizeStrategy()`. */
 function resolveStrategy(settings: StrategySettings): StrategyLike | AuthorizationError {
-  const { strategy, passport } = settings;
+  const { strategy, registry: passport } = settings;
   if (typeof strategy !== 'string') return strategy;
   let found: unknown;
   try {
@@ -141,19 +134,7 @@ function resolveStrategy(settings: StrategySettings): StrategyLike | Authorizati
 
 /** The failure of the first method whose credential was sent; with none sent, the first method's. */
 function chooseFailure(failures: { failure: AuthorizationError; sent: boolean }[]): AuthorizationError {
-  const chosen = failures.find((attempt) => attempt.sent) ?? failures[0];
-  if (chosen === undefined) throw new Error('unreachable: the token method always runs');
+  // Never empty: the token method always runs.
+  const chosen = failures.find((attempt) => attempt.sent) ?? (failures[0] as { failure: AuthorizationError });
   return chosen.failure;
-}
-
-function refuse(
-  settings: StrategySettings,
-  data: HandshakeData,
-  failure: AuthorizationError,
-  facts: HandshakeFacts,
-  decision: Decision,
-): void {
-  facts.failure = failure;
-  debug('refused: %s', failure.code);
-  callApp('fail', () => settings.fail(data, failure.message, failure.critical, decision.accept, failure), decision, settings.timeout);
 }

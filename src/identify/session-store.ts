@@ -1,3 +1,4 @@
+import { settleOnce } from '../decide/settle-once';
 import { type AuthorizationError, storeFailure, storeTimeout } from '../errors';
 import { log } from '../log';
 import type { SessionStoreLike } from '../types';
@@ -10,7 +11,7 @@ export interface StoredSession {
   [field: string]: unknown;
 }
 
-export type SessionCallback = (error: AuthorizationError | null, session: StoredSession | null) => void;
+type SessionCallback = (error: AuthorizationError | null, session: StoredSession | null) => void;
 
 /**
  * `store.get(sid)` that always calls back exactly once, within `timeoutMs`: a store error, a
@@ -18,37 +19,29 @@ export type SessionCallback = (error: AuthorizationError | null, session: Stored
  * is ignored; an expired session is no session.
  */
 export function loadSession(store: SessionStoreLike, sessionID: string, timeoutMs: number, done: SessionCallback): void {
-  let settled = false;
-  const settle = (error: AuthorizationError | null, session: StoredSession | null) => {
-    if (settled) return;
-    settled = true;
-    clearTimeout(timer);
-    done(error, session);
-  };
-  const timer = setTimeout(() => {
+  const answer = settleOnce<[AuthorizationError | null, StoredSession | null]>(([error, session]) => done(error, session));
+  answer.within(timeoutMs, () => {
     debug('store did not answer within %d ms', timeoutMs);
-    settle(storeTimeout(timeoutMs), null);
-  }, timeoutMs);
-  timer.unref?.();
-
+    return [storeTimeout(timeoutMs), null];
+  });
   try {
     store.get(sessionID, (err: unknown, session?: unknown) => {
-      if (settled) {
+      if (answer.settled) {
         debug('store answered again or too late; ignored');
         return;
       }
-      if (err && !isNoSuchSession(err)) return settle(storeFailure(err), null);
+      if (err && !isNoSuchSession(err)) return answer.settle([storeFailure(err), null]);
       let live: StoredSession | null;
       try {
         live = liveSession(session);
       } catch (readError) {
-        return settle(storeFailure(readError), null);
+        return answer.settle([storeFailure(readError), null]);
       }
-      settle(null, live);
+      answer.settle([null, live]);
     });
   } catch (err) {
     debug('store.get threw');
-    settle(storeFailure(err), null);
+    answer.settle([storeFailure(err), null]);
   }
 }
 
@@ -56,7 +49,7 @@ export function loadSession(store: SessionStoreLike, sessionID: string, timeoutM
  * express-session reads a store's ENOENT as "no such session", not as a failure: session-file-store
  * answers so for a destroyed or unknown session (after a logout, or Passport 0.6+'s regenerate).
  */
-function isNoSuchSession(err: unknown): boolean {
+export function isNoSuchSession(err: unknown): boolean {
   try {
     return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
   } catch {

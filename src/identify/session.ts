@@ -1,75 +1,64 @@
 import type { IncomingMessage } from 'node:http';
-import { AuthorizationError, ErrorCodes, GENERIC_CLIENT_MESSAGE, notLoggedIn, storeFailure } from '../errors';
-import { type HandshakeFacts, now, sessionIdWasSent } from '../events/decision-events';
-import { callApp, type Decision } from '../legacy/accept';
-import { log } from '../log';
-import type { Settings } from '../options';
-import type { HandshakeData, SocketLike } from '../types';
+import { type HandshakeRecord, now } from '../decide/record';
+import { AuthorizationError, ErrorCodes, notLoggedIn, requestUnreadable, storeFailure } from '../errors';
+import type { SessionSettings } from '../options';
+import type { HandshakeData, Identity } from '../types';
 import { deserializeUser, installAuthState, readSerializedUser, type UserCallback, withLoggedIn } from './passport-user';
-import { chooseSessionId, type SignedCookieReader } from './session-id';
+import { chooseSessionId, createSignedCookieReader, type SignedCookieReader, sessionIdWasSent } from './session-id';
 import { loadSession } from './session-store';
 
-const debug = log('handshake');
-
-/** What one `authorize()` call prepared for all its handshakes. */
-export interface Authorizer {
-  settings: Settings;
+/** What one `authorize()` call prepared for the session identification of all its handshakes. */
+export interface SessionIdentifier {
+  settings: SessionSettings;
   readSignedCookies: SignedCookieReader;
-  /** Runs for an accepted socket just before socket.io lets it in (room joins and the like). */
-  afterAccept?: (socket: SocketLike, facts: HandshakeFacts) => void;
+}
+
+export function createSessionIdentifier(settings: SessionSettings): SessionIdentifier {
+  return { settings, readSignedCookies: createSignedCookieReader(settings) };
 }
 
 /**
- * The handshake of SPEC.md, step by step, on a request of any transport. Every path ends in
- * exactly one call of the app's `success` or `fail`, which decide through `decision`.
+ * Who is this? Steps 1 to 4 of SPEC.md on a request of any transport: the session id from the
+ * cookie or query, the session from the store, the Passport user from the session. Calls `done`
+ * exactly once, with the user (`logged_in: true`) or the coded failure; knows nothing of socket.io.
  */
-export function runHandshake(
-  authorizer: Authorizer,
+export function identifyBySession(
+  identifier: SessionIdentifier,
   request: IncomingMessage,
   query: unknown,
-  decision: Decision,
-  facts: HandshakeFacts,
+  record: HandshakeRecord,
+  done: (identity: Identity) => void,
 ): void {
-  const { settings } = authorizer;
+  const { settings } = identifier;
   const data = request as HandshakeData & Record<string, unknown>;
   try {
     // 1. Parse the Cookie header; verify the signed session cookie.
-    data.cookie = authorizer.readSignedCookies(cookieHeaderOf(request));
+    data.cookie = identifier.readSignedCookies(cookieHeaderOf(request));
     // 2. The session id: a signed query value, else the verified cookie, else ''.
     const { sessionID, source } = chooseSessionId(query, data.cookie, settings);
     data.sessionID = sessionID;
-    facts.source = source;
-    if (facts.timed && source === 'none') facts.sessionIdRejected = sessionIdWasSent(cookieHeaderOf(request), query, settings.key);
+    record.source = source;
+    if (record.timed && source === 'none') record.sessionIdRejected = sessionIdWasSent(cookieHeaderOf(request), query, settings.key);
     // 3. Not logged in until proven otherwise, before anything can fail.
     data[settings.userProperty] = { logged_in: false };
     installAuthState(data, settings.userProperty);
   } catch (err) {
-    debug('handshake request could not be read');
-    decision.refuse(new AuthorizationError(ErrorCodes.CALLBACK_THREW, GENERIC_CLIENT_MESSAGE, true, err));
+    done({ failure: requestUnreadable(err) });
     return;
   }
-
   // 4. Session, then passport user, then deserialization.
-  findSessionUser(settings, data, facts, (failure, user) => {
-    if (failure) {
-      facts.failure = failure;
-      return fail(settings, data, failure, decision);
-    }
-    // 5. Success.
-    data[settings.userProperty] = withLoggedIn(user);
-    callApp('success', () => settings.success(data, decision.accept), decision, settings.timeout);
-  });
+  findSessionUser(settings, data, record, (failure, user) => done(failure ? { failure } : { user: withLoggedIn(user), method: 'session' }));
 }
 
 /** Step 4: the store is read only for a verified session id; forged cookies cost nothing. */
-function findSessionUser(settings: Settings, data: HandshakeData, facts: HandshakeFacts, done: UserCallback): void {
+function findSessionUser(settings: SessionSettings, data: HandshakeData, record: HandshakeRecord, done: UserCallback): void {
   if (data.sessionID === '') {
     done(notLoggedIn(ErrorCodes.NO_SESSION), undefined);
     return;
   }
-  const storeStarted = now(facts);
+  const storeStarted = now(record);
   loadSession(settings.store, data.sessionID, settings.timeout, (storeError, session) => {
-    if (facts.timed) facts.storeMs = now(facts) - storeStarted;
+    if (record.timed) record.storeMs = now(record) - storeStarted;
     if (storeError) return done(storeError, undefined);
     if (!session) return done(notLoggedIn(ErrorCodes.NO_SESSION), undefined);
     let serialized: ReturnType<typeof readSerializedUser>;
@@ -79,18 +68,13 @@ function findSessionUser(settings: Settings, data: HandshakeData, facts: Handsha
       return done(storeFailure(err), undefined);
     }
     if (serialized instanceof AuthorizationError) return done(serialized, undefined);
-    facts.serializedUser = serialized.value;
-    const deserializeStarted = now(facts);
+    record.serializedUser = serialized.value;
+    const deserializeStarted = now(record);
     deserializeUser(settings.passport, serialized.value, data, settings.timeout, (error, user) => {
-      if (facts.timed) facts.deserializeMs = now(facts) - deserializeStarted;
+      if (record.timed) record.deserializeMs = now(record) - deserializeStarted;
       done(error, user);
     });
   });
-}
-
-function fail(settings: Settings, data: HandshakeData, failure: AuthorizationError, decision: Decision): void {
-  debug('%s: calling fail', failure.code);
-  callApp('fail', () => settings.fail(data, failure.message, failure.critical, decision.accept, failure), decision, settings.timeout);
 }
 
 function cookieHeaderOf(request: IncomingMessage): string {

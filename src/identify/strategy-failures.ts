@@ -40,7 +40,7 @@ export function strategyFailure(outcome: Exclude<StrategyOutcome, { kind: 'succe
   }
 }
 
-export function strategyError(reason: string, cause: unknown): AuthorizationError {
+function strategyError(reason: string, cause: unknown): AuthorizationError {
   return new AuthorizationError(ErrorCodes.STRATEGY_ERROR, STRATEGY_MESSAGES.strategyError + reason, true, cause);
 }
 

@@ -1,12 +1,8 @@
+import { settleOnce } from '../decide/settle-once';
 import { log } from '../log';
+import type { StrategyLike } from '../types';
 
 const debug = log('strategy');
-
-/** A Passport strategy, as far as this package needs one: `new JwtStrategy(...)` and the like. */
-export interface StrategyLike {
-  authenticate(req: any, options?: any): unknown;
-  name?: string;
-}
 
 /** How one run of a strategy ended. */
 export type StrategyOutcome =
@@ -31,26 +27,22 @@ export function runStrategy(
   timeoutMs: number,
   done: (outcome: StrategyOutcome) => void,
 ): void {
-  let settled = false;
   let deliveryError: unknown;
   let hasDeliveryError = false;
-  const settle = (outcome: StrategyOutcome) => {
-    if (settled) {
-      debug('strategy answered again (%s); only its first answer counts', outcome.kind);
-      return;
-    }
-    settled = true;
-    clearTimeout(timer);
-    try {
-      done(outcome);
-    } catch (err) {
-      deliveryError = err;
-      hasDeliveryError = true;
-      throw err;
-    }
-  };
-  const timer = setTimeout(() => settle({ kind: 'timeout', ms: timeoutMs }), timeoutMs);
-  timer.unref?.();
+  const answer = settleOnce<StrategyOutcome>(
+    (outcome) => {
+      try {
+        done(outcome);
+      } catch (err) {
+        deliveryError = err;
+        hasDeliveryError = true;
+        throw err;
+      }
+    },
+    (outcome) => debug('strategy answered again (%s); only its first answer counts', outcome.kind),
+  );
+  const settle = answer.settle;
+  answer.within(timeoutMs, () => ({ kind: 'timeout', ms: timeoutMs }));
 
   const attempt = Object.create(strategy) as StrategyLike & Record<string, unknown>;
   attempt.success = (user: unknown, info: unknown) => settle({ kind: 'success', user, info });
@@ -65,7 +57,7 @@ export function runStrategy(
 
   const failed = (error: unknown) => {
     if (hasDeliveryError && error === deliveryError) throw error;
-    if (settled) {
+    if (answer.settled) {
       debug('strategy threw after answering; ignored');
       return;
     }
@@ -80,7 +72,7 @@ export function runStrategy(
   }
   if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
     (result as PromiseLike<unknown>).then(undefined, (err: unknown) => {
-      if (!settled) settle({ kind: 'error', error: err });
+      if (!answer.settled) settle({ kind: 'error', error: err });
     });
   }
 }

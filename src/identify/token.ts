@@ -1,17 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-
-/** Where a handshake's token came from: the `Authorization` header, `handshake.auth`, the query, or nowhere. */
-export type TokenSource = 'header' | 'auth' | 'query' | 'none';
-
-/** The places a token is looked for, in this order: header, `handshake.auth`, query. */
-export interface TokenSources {
-  /** `Authorization: Bearer <token>`. Works with HTTP long-polling, and from Node.js clients over WebSocket. */
-  header: boolean;
-  /** The field of `socket.handshake.auth` (socket.io 3 and later), or `false`. */
-  auth: string | false;
-  /** The query parameter, or `false`. Tokens in URLs end up in access logs: enable it only if you need it. */
-  query: string | false;
-}
+import type { TokenSource, TokenSources } from '../types';
 
 export interface FoundToken {
   token: string | undefined;

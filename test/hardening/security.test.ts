@@ -103,7 +103,7 @@ describe('signatures are checked in constant time, by cookie-signature', () => {
       assert.doesNotMatch(source, /createHmac|timingSafeEqual/, `${file} computes or compares a MAC itself`);
       assert.doesNotMatch(source, /function unsign\b|const unsign\b/, `${file} defines an unsign of its own`);
     }
-    const reader = readFileSync(join(root, 'session-id.ts'), 'utf8');
+    const reader = readFileSync(join(root, 'identify/session-id.ts'), 'utf8');
     assert.match(
       reader,
       /import \{[^}]*\bunsign\b[^}]*\} from 'cookie-signature'/,

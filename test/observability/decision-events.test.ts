@@ -531,7 +531,7 @@ describe('decision events cost nothing when nobody listens', () => {
     let reads = 0;
     const original = performance.now;
     // Only the package's own reads count: undici also times the test's login fetch.
-    const ours = /[\\/]src[\\/]decisions\.ts/;
+    const ours = /[\\/]src[\\/](decide[\\/]record|events[\\/]decision-events)\.ts/;
     performance.now = function countedNow(this: typeof performance) {
       if (ours.test(new Error().stack ?? '')) reads += 1;
       return original.call(this);

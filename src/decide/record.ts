@@ -1,0 +1,40 @@
+import { performance } from 'node:perf_hooks';
+import type { AuthorizationError } from '../errors';
+import type { SessionIdSource } from '../types';
+
+/**
+ * What one handshake learned on its way (where the session id came from, the failure, the
+ * serialized user, timings), for its decision events and for what runs once a socket is
+ * accepted. Timings are taken only when someone listens (`timed`).
+ */
+export interface HandshakeRecord {
+  timed: boolean;
+  started: number;
+  source: SessionIdSource;
+  /** A session id was sent but not usable; worked out only when `timed`. */
+  sessionIdRejected: boolean;
+  /** The failure identification ended with (what `fail` was told), if any. */
+  failure: AuthorizationError | null;
+  /** Passport's serialized user from the session (the user id for most apps). */
+  serializedUser: unknown;
+  storeMs: number | null;
+  deserializeMs: number | null;
+}
+
+export function newRecord(timed: boolean): HandshakeRecord {
+  return {
+    timed,
+    started: timed ? performance.now() : 0,
+    source: 'none',
+    sessionIdRejected: false,
+    failure: null,
+    serializedUser: undefined,
+    storeMs: null,
+    deserializeMs: null,
+  };
+}
+
+/** A timestamp for the record's timings; 0 when nobody listens, so an unobserved handshake reads no clock. */
+export function now(record: HandshakeRecord): number {
+  return record.timed ? performance.now() : 0;
+}
