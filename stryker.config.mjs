@@ -18,6 +18,8 @@ export default {
     // Fast, in-process suites over real servers; the cheapest first, since a failing file ends the run.
     testFiles: [
       'test/options.test.ts',
+      // options.ts also holds the strategy options since they share the core checks.
+      'test/strategy/options.test.ts',
       'test/hardening/edges.test.ts',
       'test/hardening/security.test.ts',
       'test/matrix/socketio4-express4-passport07-session119-memory.test.ts',
@@ -30,16 +32,24 @@ export default {
     nodeArgs: ['--import', 'tsx', '--test-reporter=tap'],
     forceBail: true,
   },
-  // The handshake decision and what it is built from. Left out: index.ts and types.ts (exports and
-  // types), log.ts (one line), decisions.ts (decision events, tested by test/observability), and
-  // the features with suites of their own (cli/, cluster/, engine.ts, strategy/).
+  // The handshake decision and what it is built from: identification by session, the decision,
+  // socket delivery, the legacy contract, errors and options. Left out: index.ts and types.ts
+  // (exports and types), log.ts (one line), events/ (decision events, tested by
+  // test/observability), and the features with suites of their own (cli/, cluster/,
+  // authorize-engine.ts and deliver/engine.ts, authorize-strategy.ts and identify's token modules).
   mutate: [
     'src/authorize.ts',
     'src/identify/session.ts',
     'src/identify/session-id.ts',
     'src/identify/session-store.ts',
     'src/identify/passport-user.ts',
+    'src/decide/callbacks.ts',
+    'src/decide/settlement.ts',
+    'src/decide/settle-once.ts',
+    'src/deliver/socket.ts',
+    'src/deliver/client-error.ts',
     'src/legacy/accept.ts',
+    'src/legacy/socketio-09.ts',
     'src/errors.ts',
     'src/options.ts',
     'src/filter-sockets-by-user.ts',
