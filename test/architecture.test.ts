@@ -85,7 +85,8 @@ function shapeViolations(graph: Graph): string[] {
   for (const [from, targets] of graph) {
     if (from.startsWith(SEPARATE)) {
       for (const to of targets) {
-        if (!to.startsWith(SEPARATE) && to !== 'index.ts') problems.push(`${from} -> ${to}: the CLI may only use the public entry, index.ts`);
+        if (!to.startsWith(SEPARATE) && to !== 'index.ts')
+          problems.push(`${from} -> ${to}: the CLI may only use the public entry, index.ts`);
       }
       continue;
     }
