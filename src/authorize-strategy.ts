@@ -10,7 +10,7 @@ import { createTokenIdentifier, identifyBySessionOrToken } from './identify/sess
 import { findToken } from './identify/token';
 import { isSocketIo09Call, refuseSocketIo09 } from './legacy/socketio-09';
 import { resolveStrategyOptions, type StrategyAuthorizeOptions } from './options';
-import type { AuthorizeMiddleware, HandshakeData, Identity } from './types';
+import type { AuthorizeMiddleware, HandshakeData } from './types';
 
 /**
  * Authorizes socket.io handshakes with any Passport strategy (passport-jwt first), with the same
@@ -47,15 +47,12 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
     const request = socket.request;
     const record = newRecord(isObserved(settings.onDecision));
     const token = findToken(request, socket.handshake?.auth, socket.handshake?.query, settings.tokenFrom);
-    let found: Identity | undefined;
-    const admittedBy = (method: 'session' | 'token') => found !== undefined && 'method' in found && found.method === method;
     const deliver = deliverToSocket(socket, next, settings.userProperty, {
       // Rooms and live-session checks are about the session: a token-admitted socket has none.
-      beforeNext: () => admittedBy('session') && afterAccept?.(socket, record),
+      beforeNext: () => record.foundBy === 'session' && afterAccept?.(socket, record),
       afterNext: () => {
-        const expiresAt = found && 'method' in found ? found.tokenExpiresAt : undefined;
-        if (settings.expireWithToken && admittedBy('token') && expiresAt !== undefined) {
-          expireWithToken(socket as unknown as ExpiringSocket, expiresAt, settings.expiredEvent, settings.timeout);
+        if (settings.expireWithToken && record.foundBy === 'token' && record.tokenExpiresAt !== undefined) {
+          expireWithToken(socket as unknown as ExpiringSocket, record.tokenExpiresAt, settings.expiredEvent, settings.timeout);
         }
       },
     });
@@ -75,9 +72,8 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
         : undefined,
     );
     const credentials = { token, sessionQuery: readQuerySessionId(request, socket.handshake?.query) };
-    identifyBySessionOrToken(identifier, request, credentials, record, (identity) => {
-      found = identity;
-      decide(settings, request as HandshakeData, identity, settlement, record);
-    });
+    identifyBySessionOrToken(identifier, request, credentials, record, (identity) =>
+      decide(settings, request as HandshakeData, identity, settlement, record),
+    );
   };
 }

@@ -40,6 +40,8 @@ export function decide(
     return;
   }
   record.failure = null;
+  record.foundBy = identity.method;
+  record.tokenExpiresAt = identity.tokenExpiresAt;
   request[callbacks.userProperty] = identity.user;
   if (identity.info !== undefined) request.authInfo = identity.info;
   callApp('success', () => callbacks.success(data, settlement.accept), settlement, callbacks.timeout);

@@ -19,6 +19,10 @@ export interface HandshakeRecord {
   serializedUser: unknown;
   storeMs: number | null;
   deserializeMs: number | null;
+  /** How the accepted user was found: rooms and live checks are for session users, token expiry for token users. */
+  foundBy: 'session' | 'token' | undefined;
+  /** The token's `exp` in milliseconds, for a user found by a JWT. */
+  tokenExpiresAt: number | undefined;
 }
 
 export function newRecord(timed: boolean): HandshakeRecord {
@@ -31,6 +35,8 @@ export function newRecord(timed: boolean): HandshakeRecord {
     serializedUser: undefined,
     storeMs: null,
     deserializeMs: null,
+    foundBy: undefined,
+    tokenExpiresAt: undefined,
   };
 }
 

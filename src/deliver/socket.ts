@@ -1,11 +1,9 @@
-import type { Verdict } from '../types';
+import type { SocketLike, Verdict } from '../types';
 import { clientErrorOf, sendsErrorData } from './client-error';
 import { keepUserOfConnection } from './connection-user';
 
 /** A socket.io socket as delivery reads it, on socket.io 1 to 4. */
-export interface DeliverySocket {
-  request: import('node:http').IncomingMessage;
-  handshake?: { query?: any; auth?: any };
+export interface DeliverySocket extends SocketLike {
   nsp?: { name?: string };
   conn?: { transport?: { name?: string }; protocol?: number; readyState?: string };
 }
