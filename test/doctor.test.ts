@@ -512,7 +512,7 @@ describe('doctor on the versions an app pins (the tested matrix)', () => {
 
   it('reads the version the lock file holds, and says npm will move it when the range allows a tested one', () => {
     const dir = writeApp({
-      'package.json': manifest({ 'socket.io': '^2.0.0', 'express-session': '^1.10.0' }),
+      'package.json': manifest({ 'socket.io': '^2.0.0', 'express-session': '^1.10.0', 'cookie-parser': '^1.4.0' }),
       'package-lock.json': `${JSON.stringify({
         name: 'pinned',
         lockfileVersion: 3,
@@ -521,6 +521,7 @@ describe('doctor on the versions an app pins (the tested matrix)', () => {
           'node_modules/socket.io': { version: '2.0.3' },
           'node_modules/express-session': { version: '1.17.1' },
           'node_modules/engine.io/node_modules/socket.io': { version: '9.9.9' },
+          'node_modules/cookie-parser': { version: 'not-a-version' },
         },
       })}\n`,
     });

@@ -22,7 +22,9 @@ export function pinnedVersionFindings(project: ProjectFacts): Finding[] {
     // git URLs, tags such as "latest", file: paths: npm cannot be second-guessed from the text.
     const range = semver.validRange(target.range);
     if (range === null) continue;
-    const verdict = judge(tested, range, project.resolved.get(entry.name));
+    const resolved = project.resolved.get(entry.name);
+    // A version npm itself could not have written (a hand-edited lock) is ignored, not trusted.
+    const verdict = judge(tested, range, resolved && semver.valid(resolved.version) ? resolved : undefined);
     if (verdict)
       findings.push(
         findingAt({ file: manifest.file }, entry.property, {
