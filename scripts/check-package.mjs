@@ -1,21 +1,45 @@
-// Packaging proof: builds the package in a staging copy, packs it as `npm publish` would, lints the
-// tarball (attw, publint), installs it into throwaway apps outside the repository (CommonJS, ES
-// modules, TypeScript with every moduleResolution) and runs them; then installs it under the old
-// name into a legacy app that says require("passport.socketio") and runs that, unchanged.
+// Packaging proof: builds the package and the doctor (packages/doctor) in a staging copy, packs
+// both as `npm publish` would, lints both tarballs (attw, publint, the links of their Markdown
+// files), measures what each installs into an empty app, installs the package into throwaway apps
+// outside the repository (CommonJS, ES modules, TypeScript with every moduleResolution) and runs
+// them; installs it under the old name into a legacy app that says require("passport.socketio")
+// and runs that, unchanged; and runs the doctor from its tarball with npx on the legacy corpus.
 //
 //   npm run check:package            (KEEP_PACKAGE_CHECK=1 keeps the temporary directory)
 //
 // The repository's own dist/ and node_modules are never written: other work may be using them.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { brokenLinks, topMarkdown } from './check-links.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The bounds README.md states (Install; Moving an app over) for what each package installs. */
+const LIBRARY_MAX_KB = 600;
+const DOCTOR_MAX_MB = 6;
 const require = createRequire(join(root, 'package.json'));
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const doctorManifest = JSON.parse(readFileSync(join(root, 'packages/doctor/package.json'), 'utf8'));
+/** What installing the package into an empty app may bring: its runtime dependencies, and ms (debug's). */
+const LIBRARY_INSTALLS = [manifest.name, 'cookie', 'cookie-signature', 'debug', 'ms'].sort();
+/** The bounds README states for what each package adds to an empty app. */
+const LIBRARY_MAX_BYTES = LIBRARY_MAX_KB * 1024;
+const DOCTOR_MAX_BYTES = DOCTOR_MAX_MB * 1024 * 1024;
 const work = mkdtempSync(join(tmpdir(), 'pssio-package-'));
 const started = Date.now();
 const lockfile = join(root, 'node_modules/.package-lock.json');
@@ -56,10 +80,48 @@ function expectEqual(actual, expected, what) {
   if (a !== e) throw new Error(`${what}:\n  expected ${e}\n  got      ${a}`);
 }
 
-/** npm in a throwaway directory: no npm_* variables of an outer `npm run` leak into it. */
-function npmInstall(dir) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
-  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], dir, env);
+/** The environment for npm in a throwaway directory: no npm_* variables of an outer `npm run`. */
+const npmEnv = () => Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+
+function npmInstall(dir, ...extra) {
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', ...extra], dir, npmEnv());
+}
+
+/** The packages under node_modules (scoped ones as @scope/name), sorted. */
+function installedPackages(modules) {
+  const names = [];
+  for (const entry of readdirSync(modules)) {
+    if (entry.startsWith('.')) continue;
+    if (entry.startsWith('@')) for (const inner of readdirSync(join(modules, entry))) names.push(`${entry}/${inner}`);
+    else names.push(entry);
+  }
+  const nested = names.flatMap((name) =>
+    existsSync(join(modules, name, 'node_modules')) ? installedPackages(join(modules, name, 'node_modules')) : [],
+  );
+  return [...names, ...nested].sort();
+}
+
+/** Bytes of every file below a directory (what `du --apparent-size` counts), links not followed. */
+function sizeOf(path) {
+  const stat = lstatSync(path);
+  if (!stat.isDirectory()) return stat.isFile() ? stat.size : 0;
+  return readdirSync(path).reduce((sum, entry) => sum + sizeOf(join(path, entry)), 0);
+}
+
+const kB = (bytes) => `${(bytes / 1024).toFixed(0)} kB`;
+const MB = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** Unpacks a tarball as the registry serves it, and checks the links of its Markdown files. */
+function checkLinks(tgz, into) {
+  mkdirSync(into, { recursive: true });
+  run('tar', ['-xzf', tgz, '-C', into], work);
+  const dir = join(into, 'package');
+  const files = topMarkdown(dir);
+  const broken = brokenLinks(dir, files);
+  if (broken.length > 0) {
+    throw new Error(`links to files the tarball does not ship:\n${broken.map((b) => `  ${b.file}:${b.line}: ${b.target}`).join('\n')}`);
+  }
+  return files;
 }
 
 /** The last JSON line a fixture printed. */
@@ -70,18 +132,25 @@ function reportOf(output) {
 
 const TSC = join(root, 'node_modules/typescript/bin/tsc');
 let tarball;
+let doctorTarball;
 
 try {
   await step('build in a staging copy of the source', () => {
     const staging = join(work, 'source');
     mkdirSync(join(staging, 'scripts'), { recursive: true });
-    for (const file of ['package.json', 'tsconfig.json', 'README.md', 'MIGRATION.md', 'LICENSE']) {
+    for (const file of ['package.json', 'tsconfig.json', 'README.md', 'MIGRATION.md', 'SECURITY.md', 'CHANGELOG.md', 'LICENSE']) {
       if (existsSync(join(root, file))) copyFileSync(join(root, file), join(staging, file));
     }
     copyFileSync(join(root, 'scripts/build.mjs'), join(staging, 'scripts/build.mjs'));
     cpSync(join(root, 'src'), join(staging, 'src'), { recursive: true });
+    const doctor = join(staging, 'packages/doctor');
+    mkdirSync(doctor, { recursive: true });
+    for (const entry of ['package.json', 'tsconfig.json', 'README.md', 'LICENSE', 'scripts', 'src']) {
+      cpSync(join(root, 'packages/doctor', entry), join(doctor, entry), { recursive: true });
+    }
     symlinkSync(join(root, 'node_modules'), join(staging, 'node_modules'), 'dir');
     run(process.execPath, ['scripts/build.mjs'], staging);
+    run(process.execPath, ['packages/doctor/scripts/build.mjs'], staging);
   });
 
   await step('npm pack', () => {
@@ -92,22 +161,75 @@ try {
     const targets = [manifest.main, manifest.types, ...exportTargets(manifest.exports)].map((path) => path.replace(/^\.\//, ''));
     const missing = targets.filter((path) => !files.includes(path));
     if (missing.length > 0) throw new Error(`the tarball lacks files package.json points to: ${missing.join(', ')}`);
-    for (const needed of ['package.json', 'README.md', 'MIGRATION.md', 'LICENSE']) {
+    for (const needed of ['package.json', 'README.md', 'MIGRATION.md', 'SECURITY.md', 'CHANGELOG.md', 'LICENSE']) {
       if (!files.includes(needed)) throw new Error(`the tarball lacks ${needed}`);
     }
-    const stray = files.filter((path) => /^(src|test|scripts|node_modules|\.tmp)\//.test(path) || path.endsWith('.tgz'));
+    const stray = files.filter((path) => /^(src|test|scripts|packages|node_modules|\.tmp)\//.test(path) || path.endsWith('.tgz'));
     if (stray.length > 0) throw new Error(`the tarball carries files users do not need: ${stray.slice(0, 10).join(', ')}`);
+    if (manifest.bin !== undefined) throw new Error('the library has a bin: the doctor is its own package');
     return `${packed.filename}, ${files.length} files, ${(packed.size / 1024).toFixed(0)} kB`;
   });
 
-  await step('attw (are the types wrong?) on the tarball', () => {
-    run(process.execPath, [binOf('@arethetypeswrong/cli', 'attw'), tarball, '--format', 'ascii', '--no-color'], work);
-    return 'no problems (node10, node16 from CJS and ESM, bundler)';
+  await step('npm pack the doctor (packages/doctor)', () => {
+    const staging = join(work, 'source/packages/doctor');
+    const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work, '--loglevel=error'], staging));
+    doctorTarball = join(work, packed.filename);
+    const files = packed.files.map((file) => file.path);
+    const targets = [
+      doctorManifest.main,
+      doctorManifest.types,
+      ...Object.values(doctorManifest.bin),
+      ...exportTargets(doctorManifest.exports),
+    ];
+    const missing = [...targets.map((path) => path.replace(/^\.\//, '')), 'README.md', 'LICENSE'].filter((path) => !files.includes(path));
+    if (missing.length > 0) throw new Error(`the doctor's tarball lacks ${missing.join(', ')}`);
+    const stray = files.filter((path) => /^(src|test|scripts|node_modules)\//.test(path));
+    if (stray.length > 0) throw new Error(`the doctor's tarball carries files users do not need: ${stray.slice(0, 10).join(', ')}`);
+    return `${packed.filename}, ${files.length} files, ${(packed.size / 1024).toFixed(0)} kB`;
   });
 
-  await step('publint on the tarball (warnings count as errors)', () => {
-    const output = run(process.execPath, [binOf('publint', 'publint'), 'run', tarball, '--level', 'warning', '--strict'], work);
-    return output.includes('All good') ? 'all good' : output.trim().split('\n').at(-1);
+  for (const [what, tgz] of [
+    ['the tarball', () => tarball],
+    ["the doctor's tarball", () => doctorTarball],
+  ]) {
+    await step(`attw (are the types wrong?) on ${what}`, () => {
+      run(process.execPath, [binOf('@arethetypeswrong/cli', 'attw'), tgz(), '--format', 'ascii', '--no-color'], work);
+      return 'no problems (node10, node16 from CJS and ESM, bundler)';
+    });
+
+    await step(`publint on ${what} (warnings count as errors)`, () => {
+      const output = run(process.execPath, [binOf('publint', 'publint'), 'run', tgz(), '--level', 'warning', '--strict'], work);
+      return output.includes('All good') ? 'all good' : output.trim().split('\n').at(-1);
+    });
+
+    await step(`every link in the Markdown files of ${what} is absolute or points to a shipped file`, () => {
+      const files = checkLinks(tgz(), join(work, 'unpacked', basename(tgz())));
+      return files.join(', ');
+    });
+  }
+
+  await step('install the tarball into an empty app: only the package, cookie, cookie-signature, debug (and ms)', () => {
+    const app = join(work, 'empty-app');
+    mkdirSync(app);
+    run('npm', ['init', '--yes', '--loglevel=error'], app, npmEnv());
+    // Peers (socket.io, passport, ...) are the app's own; what the package itself adds is measured.
+    npmInstall(app, '--omit=peer', tarball);
+    expectEqual(installedPackages(join(app, 'node_modules')), LIBRARY_INSTALLS, 'packages installed');
+    const bytes = sizeOf(join(app, 'node_modules'));
+    if (bytes > LIBRARY_MAX_BYTES) throw new Error(`it installs ${kB(bytes)}, more than the ${LIBRARY_MAX_KB} kB README states`);
+    return `${LIBRARY_INSTALLS.length} packages, ${kB(bytes)} (README: under ${LIBRARY_MAX_KB} kB)`;
+  });
+
+  await step("install the doctor's tarball into an empty app: the parser, not the library", () => {
+    const app = join(work, 'empty-doctor-app');
+    mkdirSync(app);
+    run('npm', ['init', '--yes', '--loglevel=error'], app, npmEnv());
+    npmInstall(app, doctorTarball);
+    const packages = installedPackages(join(app, 'node_modules'));
+    if (packages.includes(manifest.name)) throw new Error('the doctor installs the library');
+    const bytes = sizeOf(join(app, 'node_modules'));
+    if (bytes > DOCTOR_MAX_BYTES) throw new Error(`it installs ${MB(bytes)}, more than the ${DOCTOR_MAX_MB} MB README states`);
+    return `${packages.length} packages (${packages.join(', ')}), ${MB(bytes)} (README: under ${DOCTOR_MAX_MB} MB)`;
   });
 
   const consumer = join(work, 'consumer');
@@ -180,6 +302,48 @@ try {
       },
       'legacy app',
     );
+  });
+
+  await step('npx the doctor from its tarball on the legacy corpus: the same report as the built doctor, and --fix', () => {
+    const corpus = join(root, 'test/corpus');
+    const apps = readdirSync(corpus).filter((name) => existsSync(join(corpus, name, 'package.json')));
+    const npx = (args, cwd) => {
+      try {
+        return execFileSync('npx', ['--yes', '--prefer-offline', '--package', doctorTarball, '--', doctorManifest.name, ...args], {
+          cwd,
+          env: npmEnv(),
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+      } catch (err) {
+        // Exit code 1 means "findings": the report is still on stdout.
+        if (err.status === 1 && err.stdout) return err.stdout;
+        throw new Error(`npx ${doctorManifest.name} ${args.join(' ')} failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+      }
+    };
+    const built = join(work, 'source/packages/doctor', doctorManifest.bin[doctorManifest.name]);
+    const direct = (args, cwd) => {
+      try {
+        return execFileSync(process.execPath, [built, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (err) {
+        if (err.status === 1 && err.stdout) return err.stdout;
+        throw err;
+      }
+    };
+    let findings = 0;
+    for (const app of apps) {
+      const dir = join(work, 'corpus', app);
+      cpSync(join(corpus, app), dir, { recursive: true });
+      const viaNpx = JSON.parse(npx(['.', '--json'], dir));
+      expectEqual(viaNpx, JSON.parse(direct(['.', '--json'], dir)), `npx ${doctorManifest.name} on ${app}`);
+      if (viaNpx.findings.length === 0) throw new Error(`the doctor found nothing in ${app}`);
+      findings += viaNpx.findings.length;
+      const fixed = JSON.parse(npx(['.', '--fix', '--json'], dir));
+      if (!fixed.fixed.files.includes('package.json')) throw new Error(`--fix did not rewrite ${app}'s package.json`);
+      const dependencies = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies;
+      if (!dependencies[manifest.name] || dependencies['passport.socketio']) throw new Error(`--fix left ${app} on the legacy package`);
+    }
+    return `${apps.length} apps (${apps.join(', ')}), ${findings} findings, each fixed`;
   });
 
   await step("the repository's node_modules were not touched", () => {

@@ -1,6 +1,7 @@
 /**
- * `passport.socketio-compat doctor`, run as users run it: the built CLI, with plain node, on the
- * legacy corpus (test/corpus) and on small TypeScript apps written to temporary directories.
+ * `npx passport.socketio-compat-doctor`, run as users run it: the doctor package's built bin
+ * (packages/doctor), with plain node, on the legacy corpus (test/corpus) and on small apps written
+ * to temporary directories.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -8,7 +9,17 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { aliasLegacyName, CORPUS, childEnv, copyApp, installDependencies, runCli } from './doctor/install-app';
+import {
+  aliasLegacyName,
+  CORPUS,
+  childEnv,
+  copyApp,
+  installDependencies,
+  installDoctor,
+  ROOT,
+  readManifest,
+  runCli,
+} from './doctor/install-app';
 
 interface JsonFinding {
   rule: string;
@@ -36,7 +47,7 @@ after(() => {
 });
 
 function doctorJson(dir: string, ...flags: string[]): { code: number; report: JsonReport } {
-  const run = runCli(['doctor', dir, '--json', ...flags]);
+  const run = runCli([dir, '--json', ...flags]);
   assert.equal(run.stderr, '');
   const report = JSON.parse(run.stdout) as JsonReport;
   assert.equal(report.exitCode, run.code, 'the JSON says the same exit code the process returns');
@@ -107,7 +118,7 @@ describe('doctor on the legacy corpus', () => {
   });
 
   it('prints a report people can read: findings by file, each with what to do, and a summary', () => {
-    const run = runCli(['doctor', 'test/corpus/redis-app']);
+    const run = runCli(['test/corpus/redis-app']);
     assert.equal(run.code, 1);
     assert.equal(
       run.stdout,
@@ -192,12 +203,12 @@ describe('doctor on the legacy corpus', () => {
 
   it('--fix on redis-app leaves nothing to do (exit 0), and a second --fix rewrites nothing', () => {
     const dir = corpusCopy('redis-app');
-    assert.equal(runCli(['doctor', dir, '--fix']).code, 0);
-    const again = runCli(['doctor', dir, '--fix']);
+    assert.equal(runCli([dir, '--fix']).code, 0);
+    const again = runCli([dir, '--fix']);
     assert.equal(again.code, 0);
     assert.match(again.stdout, /--fix: nothing to rewrite\./);
     assert.match(again.stdout, /Nothing else needs attention\./);
-    assert.equal(runCli(['doctor', dir]).code, 0);
+    assert.equal(runCli([dir]).code, 0);
   });
 
   it('says nothing about the import when package.json installs the successor under the old name', () => {
@@ -208,12 +219,12 @@ describe('doctor on the legacy corpus', () => {
     assert.equal(code, 1);
   });
 
-  it('runs as the installed bin, through its #!/usr/bin/env node line', () => {
+  it('runs as the installed bin of its own package, through its #!/usr/bin/env node line', () => {
     const dir = corpusCopy('redis-app');
     aliasLegacyName(dir);
     installDependencies(dir);
-    const bin = join(dir, 'node_modules/.bin/passport.socketio-compat');
-    const run = spawnSync(bin, ['doctor', '.', '--json'], { cwd: dir, encoding: 'utf8', env: childEnv() });
+    const bin = installDoctor(dir);
+    const run = spawnSync(bin, ['.', '--json'], { cwd: dir, encoding: 'utf8', env: childEnv() });
     assert.equal(run.stderr, '');
     assert.equal(run.status, 0, 'zero-code redis-app on socket.io 2 has nothing left to change');
     assert.deepEqual(JSON.parse(run.stdout).findings, []);
@@ -221,40 +232,40 @@ describe('doctor on the legacy corpus', () => {
 });
 
 describe('doctor exit codes and usage', () => {
-  it('exits 2 with the usage on stderr without a command, with an unknown command or option, or two directories', () => {
-    for (const args of [[], ['check'], ['doctor', '--frobnicate'], ['doctor', 'a', 'b']]) {
+  it('exits 2 with the usage on stderr for an unknown option or two directories', () => {
+    for (const args of [['--frobnicate'], ['.', '--frobnicate'], ['a', 'b']]) {
       const run = runCli(args);
       assert.equal(run.code, 2, `args ${JSON.stringify(args)}`);
       assert.equal(run.stdout, '');
-      assert.match(run.stderr, /Usage: passport\.socketio-compat doctor \[dir\] \[--fix\] \[--json\]/);
+      assert.match(run.stderr, /Usage: npx passport\.socketio-compat-doctor \[dir\] \[--fix\] \[--json\]/);
     }
   });
 
   it('exits 2 for a directory that does not exist, and for one with no sources and no package.json', () => {
-    const missing = runCli(['doctor', join(tmpdir(), 'psio-doctor-no-such-dir')]);
+    const missing = runCli([join(tmpdir(), 'psio-doctor-no-such-dir')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^Not a directory: /);
     const empty = writeApp({ 'notes.txt': 'nothing here' });
-    const run = runCli(['doctor', empty]);
+    const run = runCli([empty]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /No JavaScript or TypeScript files and no package\.json/);
   });
 
   it('exits 0 with --help, and for an app that needs nothing', () => {
-    const help = runCli(['doctor', '--help']);
+    const help = runCli(['--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Exit code: 0 nothing needs attention, 1 something does, 2 usage error or unreadable dir\./);
     const clean = writeApp({
       'package.json': '{ "name": "clean", "dependencies": { "passport.socketio-compat": "^1.0.0", "socket.io": "^4.7.0" } }\n',
       'server.js': "const { authorize } = require('passport.socketio-compat');\nio.use(authorize({ store, secret }));\n",
     });
-    const run = runCli(['doctor', clean]);
+    const run = runCli([clean]);
     assert.equal(run.code, 0);
     assert.match(run.stdout, /Nothing needs attention/);
   });
 
   it('reads the current directory when given none', () => {
-    const run = runCli(['doctor', '--json'], join(CORPUS, 'redis-app'));
+    const run = runCli(['--json'], join(CORPUS, 'redis-app'));
     assert.equal(run.code, 1);
     assert.equal(JSON.parse(run.stdout).findings.length, 2);
   });
@@ -432,7 +443,7 @@ describe('doctor on TypeScript and modern JavaScript', () => {
     assert.deepEqual(
       report.findings.map((f) => `${f.line}:${f.column} ${f.message}`),
       [
-        '4:3 accept(null, !error) in the fail callback: a false second argument now refuses the connection',
+        "4:3 accept(null, !error) in the fail callback: a falsy second argument (false, 0, '', null, undefined, NaN) now refuses the connection",
         '7:95 accept(null, false) in the fail callback now refuses the connection',
       ],
     );
@@ -443,5 +454,172 @@ describe('doctor on TypeScript and modern JavaScript', () => {
     symlinkSync(dir, join(dir, 'loop'));
     const { report } = doctorJson(dir);
     assert.deepEqual(summary(report.findings), ['index.js:1:9 change legacy-import']);
+  });
+});
+
+describe('doctor on the versions an app pins (the tested matrix)', () => {
+  const manifest = (dependencies: Record<string, string>, extra: Record<string, unknown> = {}) =>
+    `${JSON.stringify({ name: 'pinned', dependencies: { 'passport.socketio-compat': '^1.0.0', ...dependencies }, ...extra }, null, 2)}\n`;
+  const versionFindings = (dir: string) => doctorJson(dir).report.findings.filter((f) => f.rule === 'pinned-version');
+
+  it('says nothing about pins inside the tested matrix, oldest and newest of every line', () => {
+    const matrixPins: Array<Record<string, string>> = [
+      { 'socket.io': '1.3.7', passport: '0.2.2', 'express-session': '1.11.3', 'cookie-parser': '1.3.5', express: '4.13.4' },
+      { 'socket.io': '~2.3.0', passport: '^0.4.0', 'express-session': '^1.16.2', express: '^4.16.4', 'connect-redis': '^9.0.0' },
+      { 'socket.io': '2.0.4', passport: '0.7.0', 'express-session': '^1.19.0', 'cookie-parser': '^1.4.7', express: '^5.0.0' },
+      { 'socket.io': '~3.1.2', memorystore: '^1.6.7', 'session-file-store': '^1.5.0', 'connect-pg-simple': '^10.0.0' },
+      { 'socket.io': '4.8.1', express: 'latest', passport: 'git+https://example.com/passport.git' },
+    ];
+    for (const pins of matrixPins) {
+      const dir = writeApp({ 'package.json': manifest(pins), 'server.js': "require('passport.socketio-compat');\n" });
+      const { code, report } = doctorJson(dir);
+      assert.deepEqual(report.findings, [], JSON.stringify(pins));
+      assert.equal(code, 0);
+    }
+  });
+
+  it('says npm stops with ERESOLVE on a peer older than every tested version, and what to upgrade first', () => {
+    const dir = writeApp({
+      'package.json': manifest({ 'socket.io': '0.9.17', passport: '~0.1.17', 'express-session': '1.10.1', 'cookie-parser': '1.1.0' }),
+    });
+    const findings = versionFindings(dir);
+    assert.deepEqual(
+      findings.map((f) => `${f.line} ${f.severity} ${f.message}`),
+      [
+        '5 change dependencies: "socket.io": "0.9.17": npm install passport.socketio-compat stops with ERESOLVE: socket.io 0.9.17 is older than every tested version (its peer range: socket.io 1.3 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
+        '6 change dependencies: "passport": "~0.1.17": npm install passport.socketio-compat stops with ERESOLVE: passport 0.1.17 is older than every tested version (its peer range: passport 0.2 to 0.7)',
+        '7 change dependencies: "express-session": "1.10.1": npm install passport.socketio-compat stops with ERESOLVE: express-session 1.10.1 is older than every tested version (its peer range: express-session 1.11 and later 1.x)',
+        '8 change dependencies: "cookie-parser": "1.1.0": npm install passport.socketio-compat stops with ERESOLVE: cookie-parser 1.1.0 is older than every tested version (its peer range: cookie-parser 1.3 and later 1.x)',
+      ],
+    );
+    assert.match(findings[0]?.advice ?? '', /^upgrade socket\.io to 1\.7 or later first/);
+    assert.equal(findings[1]?.advice, 'upgrade Passport to 0.2 or later first');
+  });
+
+  it('tells a pin between tested releases, and one newer than every tested release, what to pin instead', () => {
+    const dir = writeApp({ 'package.json': manifest({ 'socket.io': '2.0.1', passport: '^0.8.0' }) });
+    const findings = versionFindings(dir);
+    assert.deepEqual(
+      findings.map((f) => f.message),
+      [
+        'dependencies: "socket.io": "2.0.1": npm install passport.socketio-compat stops with ERESOLVE: socket.io 2.0.1 is not a tested version (its peer range: socket.io 1.3 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
+        'dependencies: "passport": "^0.8.0": npm install passport.socketio-compat stops with ERESOLVE: passport 0.8.0 is newer than every tested version (its peer range: passport 0.2 to 0.7)',
+      ],
+    );
+    assert.match(findings[0]?.advice ?? '', /^pin a tested version \(socket\.io 1\.3 to 1\.7, 2\.0\.4 to 2\.5/);
+    assert.match(findings[1]?.advice ?? '', /--legacy-peer-deps installs it anyway, untested$/);
+  });
+
+  it('reads the version the lock file holds, and says npm will move it when the range allows a tested one', () => {
+    const dir = writeApp({
+      'package.json': manifest({ 'socket.io': '^2.0.0', 'express-session': '^1.10.0', 'cookie-parser': '^1.4.0' }),
+      'package-lock.json': `${JSON.stringify({
+        name: 'pinned',
+        lockfileVersion: 3,
+        packages: {
+          '': { name: 'pinned' },
+          'node_modules/socket.io': { version: '2.0.3' },
+          'node_modules/express-session': { version: '1.17.1' },
+          'node_modules/engine.io/node_modules/socket.io': { version: '9.9.9' },
+          'node_modules/cookie-parser': { version: 'not-a-version' },
+        },
+      })}\n`,
+    });
+    const findings = versionFindings(dir);
+    assert.deepEqual(
+      findings.map((f) => `${f.severity} ${f.message}`),
+      [
+        'check dependencies: "socket.io": "^2.0.0": npm install passport.socketio-compat moves socket.io 2.0.3 (package-lock.json) to a tested version your range allows, without asking (tested: 1.3 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
+      ],
+      'express-session 1.17.1 is tested, whatever the range says',
+    );
+    assert.match(findings[0]?.advice ?? '', /^let it, and test the app on the new socket\.io; or pin a tested version/);
+  });
+
+  it('prefers the version installed in node_modules to the range', () => {
+    const dir = writeApp({
+      'package.json': manifest({ 'socket.io': '^4.0.0' }),
+      'node_modules/socket.io/package.json': '{ "name": "socket.io", "version": "4.9.0" }\n',
+    });
+    assert.deepEqual(
+      versionFindings(dir).map((f) => f.message),
+      [
+        'dependencies: "socket.io": "^4.0.0": npm install passport.socketio-compat moves socket.io 4.9.0 (node_modules) to a tested version your range allows, without asking (tested: 1.3 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
+      ],
+    );
+  });
+
+  it('checks Express and the session store, which npm installs whatever their version, against what is tested', () => {
+    const dir = writeApp({
+      'package.json': manifest(
+        { express: '~3.4.8', 'connect-redis': '^3.4.0', 'connect-mongo': '^3.2.0' },
+        { devDependencies: { 'socket.io': 'npm:socket.io@2.0.1' }, peerDependencies: { 'socket.io': '0.9.x' } },
+      ),
+    });
+    const findings = versionFindings(dir);
+    assert.deepEqual(
+      findings.map((f) => `${f.severity} ${f.message}`),
+      [
+        'check dependencies: "express": "~3.4.8": npm installs it (not a peer dependency), but express 3.4.8 is older than every tested version (tested: 4 and 5)',
+        'check dependencies: "connect-redis": "^3.4.0": npm installs it (not a peer dependency), but connect-redis 3.4.0 is older than every tested version (tested: 9)',
+        'check dependencies: "connect-mongo": "^3.2.0": connect-mongo is not in the tested matrix (npm installs it: it is not a peer dependency)',
+        'change devDependencies: "socket.io": "npm:socket.io@2.0.1": npm install passport.socketio-compat stops with ERESOLVE: socket.io 2.0.1 is not a tested version (its peer range: socket.io 1.3 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
+      ],
+      'an app that is itself a library is not judged on its own peerDependencies',
+    );
+    assert.match(findings[0]?.advice ?? '', /^move to Express 4 with express-session first/);
+    assert.match(findings[2]?.advice ?? '', /get\(sid, callback\)/);
+  });
+
+  it('--fix writes the range of the library released with this doctor', () => {
+    const library = readManifest(ROOT).version;
+    const doctor = readManifest(join(ROOT, 'packages/doctor')).version;
+    assert.equal(doctor, library, 'the doctor and the library are released together, with one version');
+    const dir = writeApp({ 'package.json': '{ "dependencies": { "passport.socketio": "^3.7.0" } }\n' });
+    doctorJson(dir, '--fix');
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies, {
+      'passport.socketio-compat': `^${library}`,
+    });
+  });
+});
+
+describe('doctor on accept(null, x): a falsy x refuses, as in socket.io 0.9', () => {
+  it('names every falsy literal, asks about expressions, and leaves accept(), accept(null) and truthy values alone', () => {
+    const dir = writeApp({
+      'package.json': '{ "name": "accepts", "dependencies": { "passport.socketio-compat": "^1.0.0", "socket.io": "^4.7.0" } }\n',
+      'app.js': [
+        "const { authorize } = require('passport.socketio-compat');",
+        'io.use(authorize({ secret, store, fail(data, message, critical, accept) {',
+        '  if (a) return accept(null, false);',
+        '  if (b) return accept(null, 0);',
+        "  if (c) return accept(null, '');",
+        '  if (d) return accept(null, null);',
+        '  if (e) return accept(undefined, undefined);',
+        '  if (f) return accept(null, NaN);',
+        '  if (g) return accept(null, void 0);',
+        '  if (h) return accept(null, allowed);',
+        '  if (i) return accept(null, true);',
+        "  if (j) return accept(null, 'yes');",
+        '  if (k) return accept(null, 1);',
+        '  if (l) return accept(null);',
+        '  accept();',
+        '} }));',
+        '',
+      ].join('\n'),
+    });
+    const { report } = doctorJson(dir);
+    assert.deepEqual(
+      report.findings.map((f) => `${f.line} ${f.message}`),
+      [
+        '3 accept(null, false) in the fail callback now refuses the connection',
+        '4 accept(null, 0) in the fail callback now refuses the connection',
+        "5 accept(null, '') in the fail callback now refuses the connection",
+        '6 accept(null, null) in the fail callback now refuses the connection',
+        '7 accept(undefined, undefined) in the fail callback now refuses the connection',
+        '8 accept(null, NaN) in the fail callback now refuses the connection',
+        '9 accept(null, void 0) in the fail callback now refuses the connection',
+        "10 accept(null, allowed) in the fail callback: a falsy second argument (false, 0, '', null, undefined, NaN) now refuses the connection",
+      ],
+    );
   });
 });

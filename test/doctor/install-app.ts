@@ -13,8 +13,12 @@ import { dirname, join } from 'node:path';
 
 export const ROOT = join(__dirname, '../..');
 export const CORPUS = join(ROOT, 'test/corpus');
-export const CLI = join(ROOT, 'dist/cjs/cli/index.js');
 const COMPAT = 'passport.socketio-compat';
+/** The doctor's own package (packages/doctor, an npm workspace), built by `npm run build`. */
+export const DOCTOR_DIR = join(ROOT, 'packages/doctor');
+export const DOCTOR = 'passport.socketio-compat-doctor';
+/** The file the doctor's bin names, as npx runs it. */
+export const CLI = join(DOCTOR_DIR, readManifest(DOCTOR_DIR).bin?.[DOCTOR] ?? 'missing-bin');
 
 interface Manifest {
   name: string;
@@ -25,7 +29,9 @@ interface Manifest {
   bin?: Record<string, string>;
 }
 
-export const readManifest = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+export function readManifest(dir: string): Manifest {
+  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+}
 const repoManifest = readManifest(ROOT);
 
 /** Copies test/corpus/<name> (or any folder) into a fresh temporary directory. */
@@ -63,7 +69,7 @@ export function installDependencies(dir: string): void {
   }
 }
 
-/** The package as npm unpacks it, plus its bin link (executable, as npm makes it). */
+/** The package as npm unpacks it, its own dependencies hoisted unless the app has its own. */
 function installCompat(into: string, modules: string, appDependencies: string[]): void {
   mkdirSync(into, { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(into, 'package.json'));
@@ -72,10 +78,27 @@ function installCompat(into: string, modules: string, appDependencies: string[])
     const hoisted = !appDependencies.includes(dependency);
     link(join(hoisted ? modules : join(into, 'node_modules'), dependency), join(ROOT, 'node_modules', dependency));
   }
-  for (const [command, file] of Object.entries(repoManifest.bin ?? {})) {
-    chmodSync(join(into, file), 0o755);
-    link(join(modules, '.bin', command), join(into, file));
+}
+
+/**
+ * Installs the doctor's build into the app as `npm install -D passport.socketio-compat-doctor`
+ * would: the package (package.json + dist), its dependencies, and its bin link, executable.
+ * Returns the path of that bin link.
+ */
+export function installDoctor(dir: string): string {
+  const into = join(dir, 'node_modules', DOCTOR);
+  const manifest = readManifest(DOCTOR_DIR);
+  mkdirSync(into, { recursive: true });
+  cpSync(join(DOCTOR_DIR, 'package.json'), join(into, 'package.json'));
+  cpSync(join(DOCTOR_DIR, 'dist'), join(into, 'dist'), { recursive: true });
+  for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+    link(join(into, 'node_modules', dependency), join(ROOT, 'node_modules', dependency));
   }
+  for (const [command, file] of Object.entries(manifest.bin ?? {})) {
+    chmodSync(join(into, file), 0o755);
+    link(join(dir, 'node_modules/.bin', command), join(into, file));
+  }
+  return join(dir, 'node_modules/.bin', DOCTOR);
 }
 
 function link(path: string, target: string): void {
@@ -127,8 +150,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI with plain node, as `npx passport.socketio-compat ...` does. */
+/**
+ * Runs the doctor package's built bin with plain node, as `npx passport.socketio-compat-doctor
+ * [dir] [--fix] [--json]` does. `args` are the doctor's own: there is no `doctor` command word.
+ */
 export function runCli(args: string[], cwd = ROOT): CliRun {
+  if (args[0] === 'doctor') {
+    throw new Error(`runCli takes the doctor's own arguments ([dir] [--fix] [--json]); drop the 'doctor' word: ${JSON.stringify(args)}`);
+  }
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: childEnv() });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -8,6 +8,7 @@ export type RuleId =
   | 'legacy-import'
   | 'legacy-dependency'
   | 'legacy-types'
+  | 'pinned-version'
   | 'socketio-09-authorization'
   | 'handshake-user'
   | 'accept-null-false'

@@ -16,9 +16,9 @@ const NOT_CHILDREN = new Set([
 ]);
 
 /** Called for each node in source order; `ancestors` runs from the root down to the parent. */
-export type Visitor = (node: Node, ancestors: readonly Node[]) => void;
+type Visitor = (node: Node, ancestors: readonly Node[]) => void;
 
-export function isNode(value: unknown): value is Node {
+function isNode(value: unknown): value is Node {
   return value !== null && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string';
 }
 

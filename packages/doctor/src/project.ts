@@ -20,7 +20,7 @@ export interface DependencyEntry {
   object: ObjectExpression;
 }
 
-export interface PackageJson {
+interface PackageJson {
   /** Relative to the directory the doctor reads. */
   file: string;
   text: string;
@@ -40,6 +40,13 @@ export interface ProjectFacts {
   adapters: Set<string>;
   /** package.json already installs the successor under the old name (the zero-code route). */
   servedByCompat: boolean;
+  /** The exact version of each dependency the app runs: installed in node_modules, else locked. */
+  resolved: Map<string, ResolvedVersion>;
+}
+
+export interface ResolvedVersion {
+  version: string;
+  from: 'node_modules' | 'package-lock.json' | 'npm-shrinkwrap.json';
 }
 
 /** A module that spreads socket.io's rooms and broadcasts over several processes. */
@@ -49,7 +56,7 @@ export function isAdapterModule(name: string): boolean {
 }
 
 export function readProject(dir: string): ProjectFacts {
-  const facts: ProjectFacts = { adapters: new Set(), servedByCompat: false };
+  const facts: ProjectFacts = { adapters: new Set(), servedByCompat: false, resolved: new Map() };
   const path = join(dir, 'package.json');
   if (!existsSync(path)) return facts;
   const text = readFileSync(path, 'utf8');
@@ -71,9 +78,41 @@ export function readProject(dir: string): ProjectFacts {
     if (isAdapterModule(entry.name)) facts.adapters.add(entry.name);
     if (entry.name === LEGACY_PACKAGE && targetOf(entry.spec).name === COMPAT_PACKAGE) facts.servedByCompat = true;
   }
-  facts.socketIoMajor = installedMajor(dir, 'socket.io') ?? rangeMajor(dependencies, 'socket.io');
-  facts.clientMajor = installedMajor(dir, 'socket.io-client') ?? rangeMajor(dependencies, 'socket.io-client');
+  const locked = lockedVersions(dir);
+  for (const { name } of dependencies) {
+    const installed = installedVersion(dir, name);
+    if (installed !== undefined) facts.resolved.set(name, { version: installed, from: 'node_modules' });
+    else if (locked?.versions.has(name)) facts.resolved.set(name, { version: locked.versions.get(name) as string, from: locked.file });
+  }
+  facts.socketIoMajor = majorOf(facts.resolved.get('socket.io')?.version) ?? rangeMajor(dependencies, 'socket.io');
+  facts.clientMajor = majorOf(facts.resolved.get('socket.io-client')?.version) ?? rangeMajor(dependencies, 'socket.io-client');
   return facts;
+}
+
+/** The top-level versions an npm lock file holds (lockfileVersion 1, 2 and 3). */
+function lockedVersions(dir: string): { file: ResolvedVersion['from']; versions: Map<string, string> } | undefined {
+  for (const file of ['npm-shrinkwrap.json', 'package-lock.json'] as const) {
+    const path = join(dir, file);
+    if (!existsSync(path)) continue;
+    const versions = new Map<string, string>();
+    try {
+      const lock = JSON.parse(readFileSync(path, 'utf8')) as {
+        packages?: Record<string, { version?: unknown }>;
+        dependencies?: Record<string, { version?: unknown }>;
+      };
+      for (const [key, entry] of Object.entries(lock.packages ?? {})) {
+        const name = key.startsWith('node_modules/') ? key.slice('node_modules/'.length) : undefined;
+        if (name !== undefined && !name.includes('/node_modules/') && typeof entry.version === 'string') versions.set(name, entry.version);
+      }
+      for (const [name, entry] of Object.entries(lock.dependencies ?? {})) {
+        if (!versions.has(name) && typeof entry.version === 'string') versions.set(name, entry.version);
+      }
+    } catch {
+      return undefined;
+    }
+    return { file, versions };
+  }
+  return undefined;
 }
 
 function dependencyEntries(manifest: ObjectExpression): DependencyEntry[] {
@@ -100,11 +139,12 @@ export function targetOf(spec: string): { name?: string; range: string } {
   return at > 0 ? { name: body.slice(0, at), range: body.slice(at + 1) } : { name: body, range: '' };
 }
 
-function installedMajor(dir: string, name: string): number | undefined {
+function installedVersion(dir: string, name: string): string | undefined {
   const path = join(dir, 'node_modules', name, 'package.json');
   if (!existsSync(path)) return undefined;
   try {
-    return majorOf(JSON.parse(readFileSync(path, 'utf8')).version);
+    const version: unknown = JSON.parse(readFileSync(path, 'utf8')).version;
+    return typeof version === 'string' ? version : undefined;
   } catch {
     return undefined;
   }
@@ -116,7 +156,7 @@ function rangeMajor(dependencies: DependencyEntry[], name: string): number | und
 }
 
 /** The major version a range starts from: '^2.4.0' → 2, '~1.7' → 1, '>=3' → 3; 'latest' → unknown. */
-export function majorOf(range: unknown): number | undefined {
+function majorOf(range: unknown): number | undefined {
   if (typeof range !== 'string') return undefined;
   const digits = /^[\s^~>=v]*(\d+)/.exec(range);
   return digits ? Number(digits[1]) : undefined;

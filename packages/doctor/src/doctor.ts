@@ -1,12 +1,13 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { indexFile } from './bindings';
 import { unifiedDiff } from './diff';
 import { applyEdits } from './edits';
 import { byPosition, type Edit, type Finding } from './findings';
+import { COMPAT_RANGE } from './matrix';
 import { parseSource } from './parse';
-import { COMPAT_PACKAGE, isAdapterModule, type ProjectFacts, readProject } from './project';
-import { type FileContext, packageJsonFindings, SOURCE_RULES } from './rules';
+import { isAdapterModule, type ProjectFacts, readProject } from './project';
+import { type FileContext, packageJsonFindings, pinnedVersionFindings, SOURCE_RULES } from './rules';
 import { findSourceFiles, type SkippedFile } from './source-files';
 
 export interface DoctorOptions {
@@ -80,7 +81,7 @@ function examine(dir: string): DoctorReport {
   for (const context of contexts) {
     for (const rule of SOURCE_RULES) rule.check(context, (finding) => findings.push(finding));
   }
-  findings.push(...packageJsonFindings(project, `^${ownVersion()}`));
+  findings.push(...packageJsonFindings(project, COMPAT_RANGE), ...pinnedVersionFindings(project));
   return {
     dir,
     filesRead: contexts.length,
@@ -109,22 +110,4 @@ function unreadable(file: string, line: number, reason: string): Finding {
     message: `could not be read: ${reason.split('\n')[0]}`,
     advice: 'the doctor did not read this file; check it by hand, or fix the syntax error and run the doctor again',
   };
-}
-
-let version: string | undefined;
-
-/** This package's own version, for the range `--fix` writes into package.json. */
-function ownVersion(): string {
-  if (version !== undefined) return version;
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
-      if (parsed.name === COMPAT_PACKAGE && typeof parsed.version === 'string') {
-        version = parsed.version;
-        return version;
-      }
-    }
-    if (dirname(dir) === dir) throw new Error(`cannot find the package.json of ${COMPAT_PACKAGE}`);
-  }
 }

@@ -6,7 +6,7 @@ import { walk } from '../walk';
 import type { FileContext } from './context';
 
 /** A `success` or `fail` function given to `authorize({ ... })`, and the name of its `accept`. */
-export interface AuthorizeCallback {
+interface AuthorizeCallback {
   role: 'success' | 'fail';
   fn: FunctionNode;
   /** The parameter the callback decides through, when it is a plain name. */

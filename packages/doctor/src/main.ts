@@ -3,10 +3,12 @@ import { resolve } from 'node:path';
 import { runDoctor } from './doctor';
 import { EXIT, exitCodeOf, formatHuman, formatJson } from './report';
 
-export const USAGE = `Usage: passport.socketio-compat doctor [dir] [--fix] [--json]
+const USAGE = `Usage: npx passport.socketio-compat-doctor [dir] [--fix] [--json]
 
 Reads the app in dir (default: the current directory) and lists, file and line, what to change
-or check to move it from passport.socketio to passport.socketio-compat.
+or check to move it from passport.socketio to passport.socketio-compat, including pinned
+versions of socket.io, Express, express-session, Passport, cookie-parser and the session store
+that npm would refuse or that are not tested.
 
   --fix    rewrite the import/require lines and package.json's dependency, print the diff
   --json   print the report as JSON
@@ -16,7 +18,7 @@ Exit code: 0 nothing needs attention, 1 something does, 2 usage error or unreada
 `;
 
 /** Where the CLI writes; the process streams in real use, buffers in tests. */
-export interface Console {
+interface Console {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   cwd: string;
@@ -30,20 +32,11 @@ interface DoctorArguments {
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. */
 export function main(argv: readonly string[], io: Console): number {
-  const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h' || command === 'help') {
+  if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout.write(USAGE);
     return EXIT.clean;
   }
-  if (command !== 'doctor') {
-    io.stderr.write(`${command === undefined ? 'No command given.' : `Unknown command: ${command}`}\n\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(USAGE);
-    return EXIT.clean;
-  }
-  const parsed = parseDoctorArguments(rest);
+  const parsed = parseDoctorArguments(argv);
   if (typeof parsed === 'string') {
     io.stderr.write(`${parsed}\n\n${USAGE}`);
     return EXIT.usage;

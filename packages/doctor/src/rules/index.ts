@@ -24,3 +24,4 @@ export const SOURCE_RULES: readonly SourceRule[] = [
 
 export type { FileContext, SourceRule } from './context';
 export { packageJsonFindings } from './package-json';
+export { pinnedVersionFindings } from './pinned-versions';

@@ -2,12 +2,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 
 /** The extensions the doctor reads: JavaScript and TypeScript in every module flavour, with JSX. */
-export const SOURCE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx']);
+const SOURCE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx']);
 
 /** Bundles this large are vendored or built code, not the app's own source. */
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
-export interface SourceFile {
+interface SourceFile {
   /** Relative to the directory read, with forward slashes. */
   file: string;
   path: string;

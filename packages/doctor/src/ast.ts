@@ -1,6 +1,5 @@
 import type {
   ArrowFunctionExpression,
-  Expression,
   FunctionDeclaration,
   FunctionExpression,
   Node,
@@ -75,17 +74,4 @@ export function unwrap(node: Node): Node {
         return current;
     }
   }
-}
-
-/** The innermost function that contains a node, from its ancestors. */
-export function enclosingFunction(ancestors: readonly Node[]): FunctionNode | undefined {
-  for (let i = ancestors.length - 1; i >= 0; i -= 1) {
-    const node = ancestors[i];
-    if (isFunction(node)) return node;
-  }
-  return undefined;
-}
-
-export function isExpression(node: Node | null | undefined): node is Expression {
-  return node !== null && node !== undefined && node.type !== 'SpreadElement' && node.type !== 'ArgumentPlaceholder';
 }

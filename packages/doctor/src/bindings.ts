@@ -3,7 +3,7 @@ import { memberName, requiredModule, stringValue, unwrap } from './ast';
 import { walk } from './walk';
 
 /** A place where a file names a module: import, export-from, require, import(), TS import-equals. */
-export interface ModuleReference {
+interface ModuleReference {
   module: string;
   /** The literal that names the module; `--fix` rewrites exactly this. */
   source: StringLiteral | TemplateLiteral;
@@ -15,7 +15,7 @@ export interface ModuleReference {
  * imports), one of its exports (`imported: 'Name'`), or what calling the module returned
  * (`imported: '()'`, as in `require('socket.io')(server)`).
  */
-export interface ModuleBinding {
+interface ModuleBinding {
   module: string;
   imported: string;
 }

@@ -18,7 +18,7 @@ export interface SourceRule {
   check(context: FileContext, report: (finding: Finding) => void): void;
 }
 
-export interface FindingDetails {
+interface FindingDetails {
   rule: RuleId;
   severity: Severity;
   message: string;
