@@ -322,6 +322,15 @@ describe('cookie-session: sessions without a login get the legacy messages and c
     assert.deepEqual(app.fails, [{ message: 'User not authorized through passport. (User Property not found)', critical: false }]);
   });
 
+  it('still lets in a copy of the cookie taken before the logout: cookie-session keeps nothing on the server', async () => {
+    const app = await startApp();
+    const before = await app.login('alice');
+    const afterLogout = await app.logout(before);
+    assert.notEqual(afterLogout, before);
+    assert.equal((await userOf(app.url, before)).user.username, 'alice');
+    assert.equal((await refusal(app.url, afterLogout)).code, ErrorCodes.USER_PROPERTY_NOT_FOUND);
+  });
+
   it("calls fail with 'No session found', not critical, for a forged cookie", async () => {
     const app = await startApp({ withFail: true });
     await refusal(app.url, withCookie(await app.login('alice'), 'session', base64({ passport: { user: 2 } })));

@@ -107,8 +107,13 @@ async function login(url: string, username: string, password: string): Promise<s
 
 type Outcome = { connected: true; socket: ReturnType<typeof ioClient> } | { connected: false; message: string; code?: string };
 
-function connect(url: string, cookie?: string): Promise<Outcome> {
-  const socket = ioClient(url, { forceNew: true, reconnection: false, transports: ['websocket'], extraHeaders: cookie ? { cookie } : {} });
+function connect(url: string, cookie?: string, namespace = ''): Promise<Outcome> {
+  const socket = ioClient(url + namespace, {
+    forceNew: true,
+    reconnection: false,
+    transports: ['websocket'],
+    extraHeaders: cookie ? { cookie } : {},
+  });
   return new Promise((resolve) => {
     socket.on('connect', () => resolve({ connected: true, socket }));
     socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
@@ -118,7 +123,7 @@ function connect(url: string, cookie?: string): Promise<Outcome> {
   });
 }
 
-const connectionsSeen = (example: RunningExample) => example.output.filter((line) => line.startsWith('handleConnection:'));
+const connectionsSeen = (example: RunningExample) => example.output.filter((line) => line.startsWith('handleConnection'));
 
 /** The gateway's lines reach us through a pipe, a moment after the client hears back. */
 async function gatewayLines(example: RunningExample, from: number, count: number): Promise<string[]> {
@@ -172,5 +177,16 @@ describe('NestJS example: a gateway behind authorize() in a custom IoAdapter', {
     assert.equal((await bob.socket.emitWithAck('whoami')).username, 'bob');
     bob.socket.close();
     assert.deepEqual(await gatewayLines(example, before, 1), ['handleConnection: bob']);
+  });
+
+  it('guards a gateway on its own namespace the same way', async () => {
+    const before = connectionsSeen(example).length;
+    const anonymous = await connect(example.url, undefined, '/news');
+    assert.deepEqual(anonymous, { connected: false, message: 'No session found', code: ErrorCodes.NO_SESSION });
+    const alice = await connect(example.url, await login(example.url, 'alice', 'alice-pw'), '/news');
+    assert.ok(alice.connected, alice.connected ? '' : `refused: ${alice.message}`);
+    assert.equal(await alice.socket.emitWithAck('whoami'), 'alice');
+    alice.socket.close();
+    assert.deepEqual(await gatewayLines(example, before, 1), ['handleConnection /news: alice']);
   });
 });

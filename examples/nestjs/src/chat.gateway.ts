@@ -2,7 +2,7 @@ import { type OnGatewayConnection, SubscribeMessage, WebSocketGateway } from '@n
 import type { Socket } from 'socket.io';
 import type { User } from './users.js';
 
-type AuthorizedSocket = Socket & { request: Socket['request'] & { user: User & { logged_in: true } } };
+export type AuthorizedSocket = Socket & { request: Socket['request'] & { user: User & { logged_in: true } } };
 
 @WebSocketGateway()
 export class ChatGateway implements OnGatewayConnection {
