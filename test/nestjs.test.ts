@@ -33,7 +33,9 @@ function run(command: string, args: string[], cwd: string, timeout: number): str
 function prepareExample(): void {
   if (!existsSync(join(ROOT, 'dist/cjs/index.js'))) throw new Error('dist/ is missing: run npm run build first (npm test does)');
   mkdirSync(WORK, { recursive: true });
-  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', WORK, '--loglevel=error'], ROOT, 60_000));
+  const [packed] = JSON.parse(
+    run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', WORK, '--loglevel=error'], ROOT, 60_000),
+  );
   rmSync(join(WORK, 'src'), { recursive: true, force: true });
   rmSync(join(WORK, 'dist'), { recursive: true, force: true });
   cpSync(join(EXAMPLE, 'src'), join(WORK, 'src'), { recursive: true });
