@@ -68,8 +68,9 @@ export interface CookieSessionReader {
 
 /**
  * What the handshake needs to read a session from the cookie: the options of express-session mode
- * with the cookie as the store. The session id is the verified cookie value and the "store"
- * decodes it, so every later step (Passport field, deserializeUser, callbacks) is the same code.
+ * with the cookie as the store. The session id is the verified cookie value (so it is what
+ * `socket.request.sessionID` holds in this mode) and the "store" decodes it, so every later step
+ * (Passport field, deserializeUser, callbacks) is the same code.
  * Options without `cookieSession` are returned as they are.
  */
 export function storeOptionsOf(options: AuthorizeOptions | CookieSessionAuthorizeOptions): AuthorizeOptions {
