@@ -4,6 +4,7 @@
  * clients sending the two cookies (`session` and `session.sig`) the browser would send.
  */
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
@@ -304,6 +305,33 @@ describe('cookie-session: cookies that prove nothing are refused as no session',
     await refusal(app.url, 'session=%%%; session.sig=""; session=x');
     await refusal(app.url, `session="${'A'.repeat(8000)}"; session.sig=${'_'.repeat(27)}`);
     assert.equal((await userOf(app.url, cookie)).user.username, 'alice');
+  });
+});
+
+describe('cookie-session: signatures are compared in constant time', () => {
+  const realCompare = crypto.timingSafeEqual;
+  let compares = 0;
+  let forceMismatch = false;
+  after(() => {
+    crypto.timingSafeEqual = realCompare;
+  });
+
+  it('compares with crypto.timingSafeEqual, once per listed key, and a cookie it calls a mismatch is refused', async () => {
+    const app = await startApp({ appKeys: ['new-key', 'old-key'] });
+    const cookie = await app.login('alice');
+    crypto.timingSafeEqual = ((a: NodeJS.ArrayBufferView, b: NodeJS.ArrayBufferView) => {
+      compares += 1;
+      return forceMismatch ? false : realCompare(a, b);
+    }) as typeof crypto.timingSafeEqual;
+    try {
+      assert.equal((await userOf(app.url, cookie)).user.username, 'alice');
+      assert.equal(compares, 2, 'every key is compared, the matching one included');
+      forceMismatch = true;
+      assert.equal((await refusal(app.url, cookie)).code, ErrorCodes.NO_SESSION, 'no other comparison can accept the signature');
+    } finally {
+      crypto.timingSafeEqual = realCompare;
+      forceMismatch = false;
+    }
   });
 });
 
