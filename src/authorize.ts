@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createAfterAccept } from './cluster/accepted-socket';
 import { keepUserOfConnection } from './connection-user';
+import { type CookieSessionAuthorizeOptions, storeOptionsOf } from './cookie-session';
 import { emitDecision, type HandshakeFacts, isObserved, newFacts } from './decisions';
 import { type Authorizer, runHandshake } from './handshake';
 import { clientErrorOf, createDecision, sendsErrorData, type Verdict } from './legacy/accept';
@@ -22,8 +23,8 @@ interface AdapterSocket extends SocketLike {
  * Checks the options and prepares what every handshake shares. Throws an `InvalidOptionError`
  * (a `TypeError` naming the option) for a missing or wrong option.
  */
-export function createAuthorizer(options: AuthorizeOptions): Authorizer {
-  const settings = resolveOptions(options);
+export function createAuthorizer(options: AuthorizeOptions | CookieSessionAuthorizeOptions): Authorizer {
+  const settings = resolveOptions(storeOptionsOf(options));
   const authorizer: Authorizer = { settings, readSignedCookies: createSignedCookieReader(settings) };
   const afterAccept = createAfterAccept(settings);
   if (afterAccept) authorizer.afterAccept = afterAccept;
@@ -50,7 +51,7 @@ export function createAuthorizer(options: AuthorizeOptions): Authorizer {
  * io.on('connection', (socket) => console.log(socket.request.user));
  * ```
  */
-export function authorize(options: AuthorizeOptions): AuthorizeMiddleware {
+export function authorize(options: AuthorizeOptions | CookieSessionAuthorizeOptions): AuthorizeMiddleware {
   const authorizer = createAuthorizer(options);
   const { settings } = authorizer;
   return function authorizeSocket(socket, next) {
