@@ -116,9 +116,13 @@ export function clusterSuite(cluster: ClusterUnderTest): void {
 
   it('a lookup while the other node hangs rejects with ERR_CLUSTER_LOOKUP at the timeout the caller chose, and works again after', async () => {
     const cookie = await login(A.url, 'bob');
-    await connect(A, cookie);
     await connect(B, cookie);
+    const onA = await connect(A, cookie);
     await post(B.url, '/hang?ms=3000');
+    // The helpers that only send return at once, and reach this node's sockets.
+    const note = new Promise((resolve) => onA.once('note', resolve));
+    await post(A.url, '/emit/user/2');
+    assert.deepEqual(await note, { from: 'A' });
     const response = await fetch(`${A.url}/sockets/user/2?timeout=500`);
     assert.equal(response.status, 503);
     const answer = (await response.json()) as { code: string; message: string };
