@@ -302,6 +302,16 @@ const PAGE_HEAD = `# Cluster benchmarks
 
 Written by \`node --import tsx bench/storm.ts --write\` (the \`storm\` part of \`npm run bench\`): every figure below comes from
 the one run described under each heading. What is measured and why: see the top of bench/storm.ts.
+
+How to read the storm table: all N clients drop at the same instant and reconnect at once, so the
+wall-clock figures (all back, handshakes/s, p50/p99) measure the whole machine during the storm:
+the two surviving nodes, Redis, and the one process that runs every client (which on a small
+machine is the bottleneck, for every contender alike). On a shared machine they swing with its
+load; compare contenders within a round (the ratio column), never across runs. "Store reads /
+reconnect" and "survivors CPU ms / reconnect" (the user and system CPU time of the two surviving
+node processes during the storm, divided by the clients they took in, adapter work included) are
+what a contender changes on the servers. "Lost or wrong user" counts clients never authorized
+again within 180 s, or authorized as anyone but their own user: it must be 0.
 `;
 
 // Alone: `node --import tsx bench/storm.ts [--quick] [--write]` (what `--only=storm` runs, without
