@@ -11,7 +11,15 @@ import { after, before, describe, it } from 'node:test';
 import { Fetch, NodeWebSocket } from 'engine.io-client';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { freePort, type OwnRedis, redisServerSkipReason, startOwnRedis } from '../hardening/support/redis-server';
-import { type ExampleCluster, type ExampleNode, haproxySkipReason, isRunning, killAndWait, startExampleCluster } from './load-balancer';
+import {
+  type ExampleCluster,
+  type ExampleNode,
+  haproxySkipReason,
+  isRunning,
+  killAndWait,
+  startExampleCluster,
+  startExampleNode,
+} from './load-balancer';
 
 type Transport = 'polling' | 'websocket' | 'upgrade';
 const TRANSPORTS = { polling: [Fetch], websocket: [NodeWebSocket], upgrade: [Fetch, NodeWebSocket] };
@@ -53,10 +61,10 @@ describe('three nodes of examples/cluster behind HAProxy (cookie stickiness, Red
   const nodeNamed = (name: string): ExampleNode => cluster.nodes.find((node) => node.name === name) as ExampleNode;
 
   async function login(user: string): Promise<Login> {
+    // A form post, as the README's curl line and a browser's login form send it.
     const response = await fetch(`${lb}/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: user, password: `${user}-pw` }),
+      body: new URLSearchParams({ username: user, password: `${user}-pw` }),
     });
     assert.equal(response.status, 200, `login of ${user} through the load balancer`);
     const session = response.headers
@@ -152,6 +160,14 @@ describe('three nodes of examples/cluster behind HAProxy (cookie stickiness, Red
       }
       socket.close();
     }
+  });
+
+  it('a node started without SESSION_SECRET exits at once, saying what to set', async () => {
+    await assert.rejects(startExampleNode('no-secret', { REDIS_URL: redis.url, SESSION_SECRET: '' }, cluster.nodePath), (err: Error) => {
+      assert.match(err.message, /exited \(1\) before listening/);
+      assert.match(err.message, /SESSION_SECRET is not set/);
+      return true;
+    });
   });
 
   it('refuses a client without a session cookie through the load balancer', async () => {

@@ -155,6 +155,8 @@ export async function startHaproxy(config: string, frontendPort: number): Promis
 export interface ExampleCluster {
   lb: Haproxy;
   nodes: ExampleNode[];
+  /** The NODE_PATH the nodes run with (for starting one more). */
+  nodePath: string;
   stop(): Promise<void>;
 }
 
@@ -178,7 +180,7 @@ export async function startExampleCluster(redisUrl: string, frontendPort: number
       ),
       frontendPort,
     );
-    return { lb, nodes, stop };
+    return { lb, nodes, nodePath, stop };
   } catch (err) {
     await stop();
     throw err;
