@@ -45,10 +45,10 @@ export const STORM_FULL: StormConfig = {
   lookupIterations: 3,
 };
 export const STORM_QUICK: StormConfig = {
-  clients: 200,
+  clients: 100,
   rounds: 1,
   concurrency: 32,
-  lookupSockets: 600,
+  lookupSockets: 300,
   lookupPerUser: 5,
   lookupRounds: 2,
   lookupIterations: 2,
@@ -282,6 +282,12 @@ export async function runStormPart(
   cli: { quick: boolean; write: boolean; args: string[] },
   progress: (line: string) => void,
 ): Promise<void> {
+  const standalone = require.main === module || cli.args.some((arg) => arg.startsWith('--only='));
+  if (cli.quick && !standalone) {
+    // CI runs the quick storm once, in test/cluster/storm.test.ts, not a second time here.
+    progress('reconnect storm: left out of a quick run of every part (run it with --only=storm --quick)');
+    return;
+  }
   if (!(await redisReachable())) {
     progress(`Redis is not reachable at ${REDIS_URL}: the reconnect storm is skipped (it shares sessions between three nodes)`);
     return;
