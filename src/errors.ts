@@ -59,11 +59,13 @@ export const ErrorCodes = {
   STRATEGY_TIMEOUT: 'ERR_STRATEGY_TIMEOUT',
   /** An option passed to `authorize()` is missing or of the wrong kind. */
   INVALID_OPTION: 'ERR_INVALID_OPTION',
+  /** A cluster-wide lookup (`fetchSocketsByUser`) failed in the adapter or did not complete within its `timeout`. */
+  CLUSTER_LOOKUP: 'ERR_CLUSTER_LOOKUP',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
-/** Codes a handshake can be refused with (every code but `ERR_INVALID_OPTION`). */
-export type AuthorizationErrorCode = Exclude<ErrorCode, 'ERR_INVALID_OPTION'>;
+/** Codes a handshake can be refused with (every code but `ERR_INVALID_OPTION` and `ERR_CLUSTER_LOOKUP`). */
+export type AuthorizationErrorCode = Exclude<ErrorCode, 'ERR_INVALID_OPTION' | 'ERR_CLUSTER_LOOKUP'>;
 
 /**
  * Why a handshake was refused. `message` keeps the legacy wording (what `fail` receives),
