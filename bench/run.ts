@@ -22,7 +22,7 @@ import { LOOKUPS_FULL, LOOKUPS_QUICK, runLookups } from './lookups';
 import { currentLoad, type RunResults, renderResults, writeDocs } from './report';
 import { runStoreOps, STORE_OPS_HANDSHAKES } from './store-ops';
 
-const PARTS = ['auth', 'e2e', 'store-ops', 'lookups'] as const;
+const PARTS = ['auth', 'e2e', 'store-ops', 'lookups', 'storm'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Cli {
@@ -113,6 +113,7 @@ async function runParts(cli: Cli, results: RunResults): Promise<void> {
     results.lookups.push(await runLookups(config, false, progress));
     if (redis) results.lookups.push(await runLookups(config, true, progress));
   }
+  if (cli.parts.includes('storm') && !cli.memoryOnly) await (require('./storm') as typeof import('./storm')).runStormPart(cli, progress);
 }
 
 main().catch((err) => {

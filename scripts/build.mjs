@@ -1,4 +1,4 @@
-// Builds CommonJS with declarations (tsc), then a thin ES module wrapper over it, so that
+// Builds CommonJS with declarations (tsc), then a thin ES module wrapper over each entry, so that
 // `require` and `import` share one instance of the package (no dual-package hazard).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,26 +8,34 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
+/** The package's entries: `.` (index) and `./client` (client, with no server code). */
+const ENTRIES = ['index', 'client'];
+
 rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], {
   stdio: 'inherit',
 });
 writeFileSync(join(dist, 'cjs/package.json'), '{ "type": "commonjs" }\n');
-
-const cjs = createRequire(import.meta.url)(join(dist, 'cjs/index.js'));
-const names = Object.keys(cjs).filter((name) => name !== 'default' && name !== '__esModule');
 mkdirSync(join(dist, 'esm'), { recursive: true });
-writeFileSync(
-  join(dist, 'esm/index.mjs'),
-  [
-    "import cjs from '../cjs/index.js';",
-    ...names.map((name) => `export const ${name} = cjs.${name};`),
-    'export default cjs.default;',
-    '',
-  ].join('\n'),
-);
-writeFileSync(
-  join(dist, 'esm/index.d.mts'),
-  ["export * from '../cjs/index.js';", "export { default } from '../cjs/index.js';", ''].join('\n'),
-);
-console.log(`built dist/cjs and dist/esm (${names.length} named exports)`);
+
+const require = createRequire(import.meta.url);
+const built = ENTRIES.map((entry) => {
+  const cjs = require(join(dist, `cjs/${entry}.js`));
+  const names = Object.keys(cjs).filter((name) => name !== 'default' && name !== '__esModule');
+  const hasDefault = 'default' in cjs;
+  writeFileSync(
+    join(dist, `esm/${entry}.mjs`),
+    [
+      `import cjs from '../cjs/${entry}.js';`,
+      ...names.map((name) => `export const ${name} = cjs.${name};`),
+      ...(hasDefault ? ['export default cjs.default;'] : []),
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dist, `esm/${entry}.d.mts`),
+    [`export * from '../cjs/${entry}.js';`, ...(hasDefault ? [`export { default } from '../cjs/${entry}.js';`] : []), ''].join('\n'),
+  );
+  return `${entry}: ${names.length} named exports`;
+});
+console.log(`built dist/cjs and dist/esm (${built.join(', ')})`);

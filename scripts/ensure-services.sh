@@ -2,6 +2,7 @@
 # Starts the servers the store matrix needs, only where they are not already answering:
 # Redis at 127.0.0.1:6379 and PostgreSQL at 127.0.0.1:5432 (trust auth, database "test").
 # On a machine without them, installs the Debian packages first (root and apt-get required).
+# Also installs haproxy, which the load-balanced cluster test runs itself (on free ports).
 set -euo pipefail
 
 log() { echo "ensure-services: $*"; }
@@ -15,9 +16,18 @@ install_packages() {
     return 1
   fi
   log "installing $*"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  # Bounded: a stuck mirror ends this script with a message instead of holding CI until its limit.
+  timeout 300 env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  timeout 300 env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
+
+if command -v haproxy >/dev/null; then
+  log "haproxy is installed ($(haproxy -v | head -n 1 | cut -d' ' -f3))"
+else
+  install_packages haproxy
+  # The Debian package may start a service of its own; the tests only need the binary.
+  log "haproxy installed"
+fi
 
 if redis_up; then
   log "Redis already answers at 127.0.0.1:6379"

@@ -4,11 +4,12 @@ import { newRecord } from './decide/record';
 import { createSettlement } from './decide/settlement';
 import { deliverToEngine, type EngineRequest, engineQueryOf, isEngineHandshake } from './deliver/engine';
 import { isObserved, reportDecision } from './events/decision-events';
+import { storeOptionsOf } from './identify/cookie-session';
 import { createSessionIdentifier, identifyBySession } from './identify/session';
 import { readQuerySessionId } from './identify/session-id';
 import { createTokenIdentifier, identifyBySessionOrToken } from './identify/session-or-token';
 import { findToken } from './identify/token';
-import { type EngineAuthorizeOptions, resolveEngineOptions } from './options';
+import { type AuthorizeOptions, type EngineAuthorizeOptions, resolveEngineOptions } from './options';
 import type { HandshakeData, Identity } from './types';
 
 /** A middleware for `io.engine.use(...)` (socket.io 4.6 and later). */
@@ -39,7 +40,8 @@ export type EngineMiddleware = (req: EngineRequest, res: ServerResponse, next: (
  * ```
  */
 export function authorizeEngine(options: EngineAuthorizeOptions): EngineMiddleware {
-  const engine = resolveEngineOptions(options);
+  // Session mode reads a cookie-session app's session from the cookie, as authorize() does.
+  const engine = resolveEngineOptions('strategy' in Object(options) ? options : storeOptionsOf(options as AuthorizeOptions));
   const { settings } = engine;
   // Who is this: by token (and session), as authorizeStrategy() does, or by session, as authorize() does.
   const byToken = engine.strategy ? createTokenIdentifier(engine.settings) : undefined;

@@ -6,6 +6,7 @@ import { createSettlement } from './decide/settlement';
 import { clientErrorOf } from './deliver/client-error';
 import { type DeliverySocket, deliverToSocket } from './deliver/socket';
 import { isObserved, reportDecision } from './events/decision-events';
+import { type CookieSessionAuthorizeOptions, storeOptionsOf } from './identify/cookie-session';
 import { createSessionIdentifier, identifyBySession } from './identify/session';
 import { readQuerySessionId } from './identify/session-id';
 import { isSocketIo09Call, socketIo09Handshake } from './legacy/socketio-09';
@@ -32,8 +33,9 @@ import type { AuthorizeMiddleware, HandshakeData, Verdict } from './types';
  * io.on('connection', (socket) => console.log(socket.request.user));
  * ```
  */
-export function authorize(options: AuthorizeOptions): AuthorizeMiddleware {
-  const settings = resolveOptions(options);
+export function authorize(options: AuthorizeOptions | CookieSessionAuthorizeOptions): AuthorizeMiddleware {
+  // A cookie-session app's session is read from the cookie through the same steps as a store's.
+  const settings = resolveOptions(storeOptionsOf(options));
   const identifier = createSessionIdentifier(settings);
   const afterAccept = createAfterAccept(settings);
 

@@ -65,11 +65,16 @@ export const ErrorCodes = {
   INVALID_ARGUMENT: 'ERR_INVALID_ARGUMENT',
   /** A cluster helper was called on socket.io 2 or 3, which cannot reach other nodes' sockets. */
   SOCKET_IO_4_REQUIRED: 'ERR_SOCKET_IO_4_REQUIRED',
+  /** A cluster-wide lookup (`fetchSocketsByUser`) failed in the adapter or did not complete within its `timeout`. */
+  CLUSTER_LOOKUP: 'ERR_CLUSTER_LOOKUP',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 /** Codes a handshake can be refused with (every code but those of the errors thrown at the caller). */
-export type AuthorizationErrorCode = Exclude<ErrorCode, 'ERR_INVALID_OPTION' | 'ERR_INVALID_ARGUMENT' | 'ERR_SOCKET_IO_4_REQUIRED'>;
+export type AuthorizationErrorCode = Exclude<
+  ErrorCode,
+  'ERR_INVALID_OPTION' | 'ERR_INVALID_ARGUMENT' | 'ERR_SOCKET_IO_4_REQUIRED' | 'ERR_CLUSTER_LOOKUP'
+>;
 
 /**
  * Why a handshake was refused. `message` keeps the legacy wording (what `fail` receives),
@@ -129,6 +134,22 @@ export class UnsupportedSocketIoError extends Error {
       `passport.socketio-compat: ${helper} needs socket.io 4 or later (fetchSockets, disconnectSockets, socket.data); ` +
         'on socket.io 2 and 3 use filterSocketsByUser, which sees the sockets of this process only',
     );
+  }
+}
+
+/**
+ * Why a cluster-wide lookup failed: a node did not answer within the timeout (it died, hangs, or
+ * the adapter's backend is down), or the adapter rejected. `code` is `ERR_CLUSTER_LOOKUP`,
+ * `timedOut` tells the two apart, `cause` holds the adapter's own error.
+ */
+export class ClusterLookupError extends Error {
+  override readonly name = 'ClusterLookupError';
+  readonly code = ErrorCodes.CLUSTER_LOOKUP;
+  readonly timedOut: boolean;
+
+  constructor(message: string, timedOut: boolean, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.timedOut = timedOut;
   }
 }
 

@@ -12,13 +12,14 @@ export type { LogoutRequest, LogoutSocketsOptions } from './cluster/logout';
 export { disconnectOnLogout, logoutSockets } from './cluster/logout';
 export type { SessionEndedPayload, SessionEndedReason } from './cluster/session-ended';
 export { SESSION_ENDED_EVENT } from './cluster/session-ended';
-export type { DisconnectOptions, IdentityFilter, RemoteUserSocket, UserSocketsOptions } from './cluster/user-sockets';
+export type { DisconnectOptions, FetchSocketsOptions, IdentityFilter, RemoteUserSocket, UserSocketsOptions } from './cluster/user-sockets';
 export { disconnectSession, disconnectUser, emitToUser, fetchSocketsByUser } from './cluster/user-sockets';
 export type { EngineRefusal } from './deliver/engine';
 export type { ExpiringSocket, TokenExpiredNotice } from './deliver/token-expiry';
 export type { AuthorizationErrorCode, ErrorCode } from './errors';
 export {
   AuthorizationError,
+  ClusterLookupError,
   ErrorCodes,
   GENERIC_CLIENT_MESSAGE,
   InvalidArgumentError,
@@ -30,6 +31,7 @@ export {
 export { decisionEvents } from './events/decision-events';
 export type { NamespaceLike, ServerLike, UserFilter, UserSocket } from './filter-sockets-by-user';
 export { filterSocketsByUser } from './filter-sockets-by-user';
+export type { CookieSessionAuthorizeOptions, CookieSessionOptions } from './identify/cookie-session';
 export { STRATEGY_MESSAGES } from './identify/strategy-failures';
 /** The name `@types/passport.socketio` gave the options; the same type. */
 export type {

@@ -27,9 +27,12 @@ const FLOORS: { floor: number; name: string; match: (path: string) => boolean }[
   { floor: 5, name: 'events', match: (p) => p.startsWith('events/') },
   { floor: 5, name: 'cluster', match: (p) => p.startsWith('cluster/') },
   { floor: 6, name: 'deliver', match: (p) => p.startsWith('deliver/') },
-  { floor: 7, name: 'entry', match: (p) => ENTRY_POINTS.includes(p) || p === 'filter-sockets-by-user.ts' },
+  { floor: 7, name: 'entry', match: (p) => ENTRY_POINTS.includes(p) || p === 'filter-sockets-by-user.ts' || p === CLIENT },
   { floor: 8, name: 'index', match: (p) => p === 'index.ts' },
 ];
+
+/** The client entry (`passport.socketio-compat/client`): for browsers, so it imports nothing at all. */
+const CLIENT = 'client.ts';
 
 /** The three ways in: side by side, none imports another. */
 const ENTRY_POINTS = ['authorize.ts', 'authorize-strategy.ts', 'authorize-engine.ts'];
@@ -159,6 +162,11 @@ describe('the architecture of src/ (docs/architecture.md)', () => {
     for (const [from, targets] of doctor) {
       for (const to of targets) assert.ok(!to.startsWith('..'), `packages/doctor/src/${from} imports ${to}, outside the doctor`);
     }
+  });
+
+  it('keeps the client entry free of server code: client.ts imports nothing', () => {
+    assert.deepEqual(graph.get(CLIENT), []);
+    assert.deepEqual(ts.preProcessFile(readFileSync(join(SRC, CLIENT), 'utf8'), true, true).importedFiles, []);
   });
 
   it('index.ts only re-exports: it defines nothing but the legacy default object', () => {

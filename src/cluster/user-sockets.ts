@@ -1,10 +1,10 @@
-import { InvalidArgumentError, InvalidOptionError } from '../errors';
+import { ClusterLookupError, InvalidArgumentError, InvalidOptionError, messageOf } from '../errors';
 import type { RoomsOptions } from '../options';
 import type { UserId } from '../types';
 import { type IdentityData, identityOf, type SocketIdentity } from './identity';
 import { namingFor, sessionRoomOf, userRoomOf } from './rooms';
 import { checkReason, endRoom } from './session-ended';
-import { mainNamespaceOf, namespacesOf, type ServerOrNamespace } from './socket-io';
+import { type ClusterNamespace, mainNamespaceOf, namespacesOf, type ServerOrNamespace } from './socket-io';
 
 /**
  * A socket as `fetchSocketsByUser` returns it: socket.io's own `Socket` for those on this
@@ -29,6 +29,20 @@ export interface UserSocketsOptions {
   rooms?: RoomsOptions;
 }
 
+export interface FetchSocketsOptions extends UserSocketsOptions {
+  /**
+   * The longest the lookup may take, in milliseconds. A node that died or hangs never answers, so
+   * the lookup then rejects with a {@link ClusterLookupError} (`ERR_CLUSTER_LOOKUP`) at this
+   * timeout, also where the adapter would wait longer (the Redis adapter's own `requestsTimeout`,
+   * or forever while its Redis connection is down).
+   * @default 5000
+   */
+  timeout?: number;
+}
+
+/** The default `timeout` of {@link fetchSocketsByUser}: the adapters' own default request timeout. */
+export const DEFAULT_LOOKUP_TIMEOUT_MS = 5000;
+
 export interface DisconnectOptions extends UserSocketsOptions {
   /**
    * The reason the clients receive with the `session_ended` event.
@@ -45,30 +59,84 @@ export interface DisconnectOptions extends UserSocketsOptions {
  * `Socket`, those on other nodes as `RemoteSocket` (`emit`, `join`, `leave`, `disconnect`, `data`).
  * `filterSocketsByUser` stays the synchronous lookup of this process's sockets.
  *
+ * Every node must answer: when one has died or hangs, or the adapter's backend (Redis,
+ * PostgreSQL) is down, the promise rejects with a {@link ClusterLookupError} (`ERR_CLUSTER_LOOKUP`)
+ * after `timeout` ms (5000 by default), never later.
+ *
  * @example
  * ```js
  * const sockets = await fetchSocketsByUser(io, 42);
  * console.log(`user 42 has ${sockets.length} tabs open`);
  * const admins = await fetchSocketsByUser(io, (identity, socket) => socket.data.role === 'admin');
+ * try {
+ *   await fetchSocketsByUser(io, 42, { timeout: 1000 });
+ * } catch (err) {
+ *   if (err.code === 'ERR_CLUSTER_LOOKUP') console.warn('a node did not answer', err.message);
+ * }
  * ```
  */
 export async function fetchSocketsByUser<TSocket = RemoteUserSocket>(
   io: ServerOrNamespace,
   user: UserId | IdentityFilter<TSocket>,
-  options: UserSocketsOptions = {},
+  options: FetchSocketsOptions = {},
 ): Promise<TSocket[]> {
   const helper = 'fetchSocketsByUser(io, user)';
   checkOptions(options);
+  const timeout = lookupTimeoutOf(options.timeout);
   const namespace = mainNamespaceOf(io, helper);
   if (typeof user === 'function') {
-    const sockets = (await namespace.fetchSockets()) as TSocket[];
+    const sockets = (await withinTimeout(namespace, undefined, timeout)) as TSocket[];
     return sockets.filter((socket) => {
       const identity = identityOf(socket as { data?: unknown });
       return identity !== undefined && Boolean(user(identity, socket));
     });
   }
   const room = userRoomOf(namingFor(options.rooms, helper), user, helper);
-  return (await namespace.in(room).fetchSockets()) as TSocket[];
+  return (await withinTimeout(namespace, room, timeout)) as TSocket[];
+}
+
+function lookupTimeoutOf(value: unknown): number {
+  if (value === undefined) return DEFAULT_LOOKUP_TIMEOUT_MS;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidOptionError('timeout', 'must be a positive number of milliseconds, for example { timeout: 2000 }');
+  }
+  return value;
+}
+
+/**
+ * `fetchSockets()` bounded by our own timer: the adapters that honour socket.io's
+ * `timeout()` flag get it, and for the others (the Redis adapter uses its own `requestsTimeout`,
+ * and queues commands without limit while Redis is down) the timer decides.
+ */
+function withinTimeout(namespace: ClusterNamespace, room: string | undefined, ms: number): Promise<unknown[]> {
+  const target: { fetchSockets(): Promise<unknown[]>; timeout?: (ms: number) => unknown } =
+    room === undefined ? namespace : namespace.in(room);
+  const timed = typeof target.timeout === 'function' ? (target.timeout(ms) as typeof target) : target;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new ClusterLookupError(`passport.socketio-compat: fetchSocketsByUser: not every node answered within ${ms} ms`, true)),
+      ms,
+    );
+    let pending: Promise<unknown[]>;
+    try {
+      pending = Promise.resolve(timed.fetchSockets());
+    } catch (err) {
+      pending = Promise.reject(err);
+    }
+    pending.then(
+      (sockets) => {
+        clearTimeout(timer);
+        resolve(sockets);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        const timedOut = /timeout/i.test(messageOf(err));
+        reject(
+          new ClusterLookupError(`passport.socketio-compat: fetchSocketsByUser: the adapter failed: ${messageOf(err)}`, timedOut, err),
+        );
+      },
+    );
+  });
 }
 
 /**

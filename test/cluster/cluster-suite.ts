@@ -114,6 +114,27 @@ export function clusterSuite(cluster: ClusterUnderTest): void {
     assert.ok(took <= cluster.interval + STORE_TIMEOUT_MS, `ended ${took} ms after the session was destroyed`);
   });
 
+  it('a lookup while the other node hangs rejects with ERR_CLUSTER_LOOKUP at the timeout the caller chose, and works again after', async () => {
+    const cookie = await login(A.url, 'bob');
+    await connect(B, cookie);
+    const onA = await connect(A, cookie);
+    await post(B.url, '/hang?ms=3000');
+    // The helpers that only send return at once, and reach this node's sockets.
+    const note = new Promise((resolve) => onA.once('note', resolve));
+    await post(A.url, '/emit/user/2');
+    assert.deepEqual(await note, { from: 'A' });
+    const response = await fetch(`${A.url}/sockets/user/2?timeout=500`);
+    assert.equal(response.status, 503);
+    const answer = (await response.json()) as { code: string; message: string };
+    assert.equal(answer.code, 'ERR_CLUSTER_LOOKUP');
+    assert.match(answer.message, /within 500 ms/);
+    const found: unknown[] = await until(
+      () => get(A.url, '/sockets/user/2?timeout=5000').catch(() => []),
+      (list) => list.length >= 2,
+    );
+    assert.ok(found.length >= 2, 'both nodes answer again once B is back');
+  });
+
   if (cluster.expireSession) {
     const expire = cluster.expireSession;
     it("ends the sockets of a session whose cookie expired in the store, with reason 'session_expired'", async () => {

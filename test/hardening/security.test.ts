@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { format } from 'node:util';
 import { sign } from 'cookie-signature';
@@ -98,7 +98,9 @@ describe('signatures are checked in constant time, by cookie-signature', () => {
       }
     };
     walk(root);
-    for (const file of files) {
+    // cookie-session's Keygrip signatures are a construction cookie-signature cannot check; that one
+    // module verifies them itself, in constant time (test/cookie-session.test.ts pins it down).
+    for (const file of files.filter((path) => !path.endsWith(`${sep}cookie-session.ts`))) {
       const source = readFileSync(file, 'utf8');
       assert.doesNotMatch(source, /createHmac|timingSafeEqual/, `${file} computes or compares a MAC itself`);
       assert.doesNotMatch(source, /function unsign\b|const unsign\b/, `${file} defines an unsign of its own`);

@@ -117,11 +117,20 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
   const describe = (socket: { id: string; data: Record<string, unknown> }) => ({ id: socket.id, data: socket.data });
   app.get('/sockets/user/:id', async (req, res, next) => {
     try {
-      const sockets = await fetchSocketsByUser(io, Number(req.params.id));
+      const timeout = req.query.timeout === undefined ? undefined : Number(req.query.timeout);
+      const sockets = await fetchSocketsByUser(io, Number(req.params.id), { timeout });
       res.json(sockets.map(describe));
     } catch (err) {
-      next(err);
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string') res.status(503).json({ code, message: (err as Error).message });
+      else next(err);
     }
+  });
+  // Answers, then blocks this node's event loop for `ms` (without spinning a core): a hung node.
+  app.post('/hang', (req, res) => {
+    const ms = Number(req.query.ms ?? 1000);
+    res.json({ ok: true });
+    res.on('finish', () => setImmediate(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)));
   });
   app.get('/sockets/filter/:id', async (req, res, next) => {
     try {

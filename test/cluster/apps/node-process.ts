@@ -11,8 +11,12 @@ import { startNode } from './node-app';
 
 export interface NodeProcessConfig {
   name: string;
-  store: { kind: 'redis'; url: string; prefix: string } | { kind: 'file'; dir: string };
-  adapter: { kind: 'redis'; url: string; key: string } | { kind: 'cluster' };
+  store: { kind: 'redis'; url: string; prefix: string } | { kind: 'file'; dir: string } | { kind: 'postgres'; url: string; schema: string };
+  adapter:
+    | { kind: 'redis'; url: string; key: string }
+    | { kind: 'cluster' }
+    | { kind: 'redis-streams'; url: string; key: string }
+    | { kind: 'postgres'; url: string; table: string; channel: string };
   liveSession?: LiveSessionOptions;
 }
 
@@ -29,6 +33,13 @@ async function main(): Promise<void> {
     await client.connect();
     cleanups.push(() => client.quit());
     store = new RedisStore({ client, prefix: config.store.prefix });
+  } else if (config.store.kind === 'postgres') {
+    const { Pool } = require('pg');
+    const PgStore = require('connect-pg-simple')(session);
+    const pool = new Pool({ connectionString: config.store.url, max: 4 });
+    pool.on('error', () => {});
+    cleanups.push(() => pool.end());
+    store = new PgStore({ pool, schemaName: config.store.schema, tableName: 'session', pruneSessionInterval: false });
   } else {
     const FileStore = require('session-file-store')(session);
     store = new FileStore({ path: config.store.dir, retries: 0, reapInterval: -1, logFn: () => {} });
@@ -49,6 +60,26 @@ async function main(): Promise<void> {
     );
     const key = config.adapter.key;
     installAdapter = (io) => io.adapter(createAdapter(pub, sub, { key }));
+  } else if (config.adapter.kind === 'redis-streams') {
+    const { createClient } = require('redis');
+    const { createAdapter } = require('@socket.io/redis-streams-adapter');
+    const client = createClient({ url: config.adapter.url });
+    client.on('error', () => {});
+    await client.connect();
+    cleanups.push(() => client.quit());
+    const key = config.adapter.key;
+    installAdapter = (io) => io.adapter(createAdapter(client, { streamName: `${key}:stream`, channelPrefix: `${key}:ch` }));
+  } else if (config.adapter.kind === 'postgres') {
+    const { Pool } = require('pg');
+    const { createAdapter } = require('@socket.io/postgres-adapter');
+    // Two connections: the adapter holds one for LISTEN, and sends every NOTIFY through the other,
+    // one after another. With more, two messages (the `session_ended` event, then the disconnect)
+    // may leave through two connections and arrive in the other order (see README, Cluster).
+    const pool = new Pool({ connectionString: config.adapter.url, max: 2 });
+    pool.on('error', () => {});
+    cleanups.push(() => pool.end());
+    const { table, channel } = config.adapter;
+    installAdapter = (io) => io.adapter(createAdapter(pool, { tableName: table, channelPrefix: channel }));
   } else {
     const { createAdapter } = require('@socket.io/cluster-adapter');
     installAdapter = (io) => io.adapter(createAdapter());
