@@ -20,17 +20,35 @@ export function looksLikeCookieParserFactory(candidate: unknown): candidate is (
  * work); when it does not (another release, or another secret), the middleware keeps being called.
  */
 export function readsLikeBuiltIn(
+  factory: (secret: unknown) => unknown,
   middleware: CookieParserMiddleware,
   builtIn: (header: string) => SignedCookies,
   secrets: readonly string[],
   key: string,
 ): boolean {
+  // Apps that call authorize() inside their own middleware make one per handshake: probe once.
+  const cacheKey = JSON.stringify([secrets, key]);
+  let answers = probed.get(factory);
+  const known = answers?.get(cacheKey);
+  if (known !== undefined) return known;
+  let alike: boolean;
   try {
-    return probeHeaders(secrets, key).every((header) => sameCookies(runMiddleware(middleware, header), builtIn(header)));
+    alike = probeHeaders(secrets, key).every((header) => sameCookies(runMiddleware(middleware, header), builtIn(header)));
   } catch {
-    return false;
+    alike = false;
   }
+  if (answers === undefined) {
+    answers = new Map();
+    probed.set(factory, answers);
+  }
+  // Bounded: the oldest answer goes first (an app has a handful of secret sets at most).
+  if (answers.size >= 16) answers.delete(answers.keys().next().value as string);
+  answers.set(cacheKey, alike);
+  return alike;
 }
+
+/** The probe's answer per factory, by secrets and cookie name. */
+const probed = new WeakMap<object, Map<string, boolean>>();
 
 function runMiddleware(middleware: CookieParserMiddleware, header: string): unknown {
   const req: { headers: { cookie: string }; signedCookies?: unknown } = { headers: { cookie: header } };

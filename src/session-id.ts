@@ -39,7 +39,7 @@ export function createSignedCookieReader(settings: Pick<Settings, 'cookieParser'
       'passport.socketio-compat: option "cookieParser" must be the cookie-parser factory or a cookieParser(secret) middleware',
     );
   }
-  if (looksLikeCookieParserFactory(cookieParser) && readsLikeBuiltIn(middleware, builtIn, secrets, key)) {
+  if (looksLikeCookieParserFactory(cookieParser) && readsLikeBuiltIn(cookieParser, middleware, builtIn, secrets, key)) {
     debug('cookieParser is cookie-parser and reads cookies as the built-in reader does: using the built-in reader');
     return builtIn;
   }

@@ -210,6 +210,16 @@ describe('the session cookie is found whatever the header holds, for a bounded n
     }
   });
 
+  it('recognises cookie-parser once for an app that makes authorize() in its own middleware, per handshake', async () => {
+    const perHandshake = () => authorizer({ cookieParser, secret: 'made per handshake' });
+    const first = await countHmacs(async () => perHandshake());
+    assert.ok(first.hmacs > 0, 'the first authorize() reads telling headers through cookie-parser');
+    const header = `${junkHeader(50, true)}; connect.sid=${encodeURIComponent(signed(SID, 'made per handshake'))}`;
+    const later = await countHmacs(() => handshake(perHandshake(), header));
+    assert.equal(later.result.request.sessionID, SID);
+    assert.equal(later.hmacs, 1, 'one HMAC: the session cookie, with the one secret');
+  });
+
   it('computes the HMACs of another signed cookie only when the app reads it', async () => {
     const { request } = await handshake(authorizer(), `${junkHeader(100, true)}; ${sessionCookie()}`);
     const one = await countHmacs(async () => request.cookie.j42);
