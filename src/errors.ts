@@ -25,6 +25,8 @@ export const ErrorCodes = {
   SESSION_STORE: 'ERR_SESSION_STORE',
   /** The store did not answer within `timeout`. Critical. */
   SESSION_STORE_TIMEOUT: 'ERR_SESSION_STORE_TIMEOUT',
+  /** The store answered with something that is not a session object (a store with the wrong serializer). Critical. */
+  SESSION_STORE_INVALID: 'ERR_SESSION_STORE_INVALID',
   /** No verifiable session id, no session in the store, or an expired one. */
   NO_SESSION: 'ERR_NO_SESSION',
   /** The session has no passport data: an anonymous visitor. */
@@ -99,6 +101,11 @@ export class InvalidOptionError extends TypeError {
 
 export function storeFailure(cause: unknown): AuthorizationError {
   return new AuthorizationError(ErrorCodes.SESSION_STORE, LEGACY_MESSAGES.storeError + messageOf(cause), true, cause);
+}
+
+/** A store answer that is not a session: a store failure, in the legacy 'Error in session store' form. */
+export function invalidSession(problem: string): AuthorizationError {
+  return new AuthorizationError(ErrorCodes.SESSION_STORE_INVALID, LEGACY_MESSAGES.storeError + problem, true);
 }
 
 export function storeTimeout(ms: number): AuthorizationError {
