@@ -71,8 +71,8 @@ function isNoSuchSession(err: unknown): boolean {
  * store failure: everyone would otherwise be silently logged out.
  */
 function liveSession(session: unknown): StoredSession | null {
-  // `false` is what some stores answer for "none"; express-session reads every falsy answer so.
-  if (session === null || session === undefined || session === false) return null;
+  // express-session reads every falsy answer as no session.
+  if (!session) return null;
   if (typeof session !== 'object' || Array.isArray(session)) throw notASession(session);
   if (hasExpired((session as StoredSession).cookie)) {
     debug('session expired; treated as no session');
