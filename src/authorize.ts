@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createAfterAccept } from './cluster/accepted-socket';
-import { keepUserOfConnection } from './connection-user';
+import { settleHandshakeUser, userBefore } from './connection-user';
 import { emitDecision, type HandshakeFacts, isObserved, newFacts } from './decisions';
 import { type Authorizer, runHandshake } from './handshake';
 import { clientErrorOf, createDecision, sendsErrorData, type Verdict } from './legacy/accept';
@@ -59,19 +59,18 @@ export function authorize(options: AuthorizeOptions): AuthorizeMiddleware {
       const request = socket.request;
       request.socketio_version_1 = true;
       const sendsData = sendsErrorData(socket as AdapterSocket);
-      const restoreUser = keepUserOfConnection(request, settings.userProperty);
+      const before = userBefore(request, settings.userProperty);
       const decision = createDecision(
         (verdict) => {
-          if (verdict) {
-            restoreUser();
-            return next(clientErrorOf(verdict, sendsData));
-          }
+          settleHandshakeUser(request, settings.userProperty, facts, before, socket, verdict === null);
+          if (verdict) return next(clientErrorOf(verdict, sendsData));
           authorizer.afterAccept?.(socket, facts);
           next();
         },
         facts.timed ? (verdict) => observe(settings, facts, verdict, socket as AdapterSocket, request) : undefined,
       );
-      runHandshake(authorizer, request, readQuerySessionId(request, socket.handshake?.query), decision, facts);
+      // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
+      runHandshake(authorizer, request, readQuerySessionId(request, undefined), decision, facts);
       return;
     }
     // socket.io 0.9's io.set('authorization', fn): fn(handshakeData, accept(err, authorized)).

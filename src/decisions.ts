@@ -108,6 +108,10 @@ export interface HandshakeFacts {
   failure: AuthorizationError | null;
   /** Passport's serialized user from the session (the user id for most apps). */
   serializedUser: unknown;
+  /** The user this handshake wrote on the request (the placeholder, then the user found). */
+  user: unknown;
+  /** The session id this handshake read ('' for none). */
+  sessionId: string;
   storeMs: number | null;
   deserializeMs: number | null;
 }
@@ -120,6 +124,8 @@ export function newFacts(timed: boolean): HandshakeFacts {
     sessionIdRejected: false,
     failure: null,
     serializedUser: undefined,
+    user: undefined,
+    sessionId: '',
     storeMs: null,
     deserializeMs: null,
   };

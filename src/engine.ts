@@ -1,6 +1,7 @@
 import { type IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createAuthorizer } from './authorize';
+import { settleHandshakeUser } from './connection-user';
 import { type DecisionListener, emitDecision, type HandshakeFacts, isObserved, newFacts, outcomeOf } from './decisions';
 import { AuthorizationError, type AuthorizationErrorCode, ErrorCodes, InvalidOptionError } from './errors';
 import { runHandshake } from './handshake';
@@ -42,6 +43,7 @@ interface EngineRequest extends IncomingMessage {
 
 interface EngineHandshake {
   onDecision: DecisionListener | undefined;
+  userProperty: string;
   /** One handshake: what tells its observers, and what runs it. */
   start(req: EngineRequest, query: Record<string, string>, facts: HandshakeFacts): HandshakeRun;
 }
@@ -87,7 +89,12 @@ export function authorizeEngine(options: EngineAuthorizeOptions): EngineMiddlewa
     req.socketio_version_1 = true;
     const facts = newFacts(isObserved(handshake.onDecision));
     const { observe, run } = handshake.start(req, query, facts);
-    run(createDecision((verdict) => (verdict ? refuseHandshake(req, res, verdict, facts) : next()), facts.timed ? observe : undefined));
+    const deliver = (verdict: Verdict) => {
+      if (verdict) return refuseHandshake(req, res, verdict, facts);
+      settleHandshakeUser(req, handshake.userProperty, facts, undefined, undefined, true);
+      next();
+    };
+    run(createDecision(deliver, facts.timed ? observe : undefined));
   };
 }
 
@@ -104,6 +111,7 @@ function prepare(options: EngineAuthorizeOptions): EngineHandshake {
   const { settings } = authorizer;
   return {
     onDecision: settings.onDecision,
+    userProperty: settings.userProperty,
     start: (req, query, facts) => ({
       observe: (verdict) =>
         emitDecision(
@@ -126,6 +134,7 @@ function prepareStrategy(options: StrategyAuthorizeOptions): EngineHandshake {
   const { settings } = authorizer;
   return {
     onDecision: settings.onDecision,
+    userProperty: settings.userProperty,
     start(req, query, facts) {
       const token = findToken(req, undefined, query, settings.tokenFrom);
       const admission: Admission = { via: undefined, expiresAt: undefined };

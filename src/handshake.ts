@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { writeHandshakeUser } from './connection-user';
 import { type HandshakeFacts, now, sessionIdWasSent } from './decisions';
 import { AuthorizationError, ErrorCodes, GENERIC_CLIENT_MESSAGE, notLoggedIn, storeFailure } from './errors';
 import { callApp, type Decision } from './legacy/accept';
@@ -38,10 +39,11 @@ export function runHandshake(
     // 2. The session id: a signed query value, else the verified cookie, else ''.
     const { sessionID, source } = chooseSessionId(query, data.cookie, settings);
     data.sessionID = sessionID;
+    facts.sessionId = sessionID;
     facts.source = source;
     if (facts.timed && source === 'none') facts.sessionIdRejected = sessionIdWasSent(cookieHeaderOf(request), query, settings.key);
     // 3. Not logged in until proven otherwise, before anything can fail.
-    data[settings.userProperty] = { logged_in: false };
+    writeHandshakeUser(data, settings.userProperty, facts, { logged_in: false });
     installAuthState(data, settings.userProperty);
   } catch (err) {
     debug('handshake request could not be read');
@@ -56,7 +58,7 @@ export function runHandshake(
       return fail(settings, data, failure, decision);
     }
     // 5. Success.
-    data[settings.userProperty] = withLoggedIn(user);
+    writeHandshakeUser(data, settings.userProperty, facts, withLoggedIn(user));
     callApp('success', () => settings.success(data, decision.accept), decision, settings.timeout);
   });
 }

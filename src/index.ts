@@ -14,6 +14,7 @@ export { SESSION_ENDED_EVENT } from './cluster/session-ended';
 export { UnsupportedSocketIoError } from './cluster/socket-io';
 export type { DisconnectOptions, IdentityFilter, RemoteUserSocket, UserSocketsOptions } from './cluster/user-sockets';
 export { disconnectSession, disconnectUser, emitToUser, fetchSocketsByUser } from './cluster/user-sockets';
+export { socketUser } from './connection-user';
 export type { DecisionEvent, DecisionListener, DecisionMode } from './decisions';
 export { decisionEvents } from './decisions';
 export type { EngineAuthorizeOptions, EngineMiddleware, EngineRefusal } from './engine';

@@ -27,6 +27,7 @@ interface Pending {
   /** Rooms still to join (socket.io 2 and 3, which do not clean up a socket a later middleware refuses). */
   rooms: string[] | undefined;
   serializedUser: unknown;
+  sessionId: string;
 }
 
 /**
@@ -49,15 +50,15 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
     if (!waiting) return;
     pending.delete(socket);
     if (waiting.rooms) join(socket, waiting.rooms);
-    watch?.add(socket as unknown as WatchedSocket, waiting.serializedUser);
+    watch?.add(socket as unknown as WatchedSocket, waiting.serializedUser, waiting.sessionId);
   };
 
   return (acceptedSocket, facts) => {
     const socket = acceptedSocket as AcceptedSocket;
     try {
-      const request = socket.request as unknown as Record<string, unknown> & { sessionID?: string };
-      const user = request[settings.userProperty] as { logged_in?: unknown } | undefined;
-      const sessionId = request.sessionID;
+      // This handshake's own user and session: the shared request may hold another namespace's by now.
+      const user = facts.user as { logged_in?: unknown } | undefined;
+      const sessionId = facts.sessionId;
       if (user?.logged_in !== true || typeof sessionId !== 'string' || sessionId === '') return;
 
       let roomsLater: string[] | undefined;
@@ -75,7 +76,7 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
         }
       }
       if (roomsLater || watch) {
-        pending.set(socket, { rooms: roomsLater, serializedUser: facts.serializedUser });
+        pending.set(socket, { rooms: roomsLater, serializedUser: facts.serializedUser, sessionId });
         const namespace = socket.nsp;
         if (namespace && !listening.has(namespace)) {
           listening.add(namespace);

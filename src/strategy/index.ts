@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuthorizeMiddleware } from '../authorize';
-import { keepUserOfConnection } from '../connection-user';
+import { settleHandshakeUser, userBefore } from '../connection-user';
 import { emitDecision, type HandshakeFacts, isObserved, newFacts } from '../decisions';
 import { clientErrorOf, createDecision, sendsErrorData, type Verdict } from '../legacy/accept';
 import { userIdOf } from '../passport-user';
@@ -59,13 +59,11 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
     const token = findToken(request, socket.handshake?.auth, socket.handshake?.query, settings.tokenFrom);
     const admission: Admission = { via: undefined, expiresAt: undefined };
     const sendsData = sendsErrorData(socket as Parameters<typeof sendsErrorData>[0]);
-    const restoreUser = keepUserOfConnection(request, settings.userProperty);
+    const before = userBefore(request, settings.userProperty);
     const decision = createDecision(
       (verdict) => {
-        if (verdict) {
-          restoreUser();
-          return next(clientErrorOf(verdict, sendsData));
-        }
+        settleHandshakeUser(request, settings.userProperty, facts, before, socket, verdict === null);
+        if (verdict) return next(clientErrorOf(verdict, sendsData));
         // Rooms and live-session checks are about the session: a token-admitted socket has none.
         if (admission.via === 'session') authorizer.session?.afterAccept?.(socket, facts);
         next();
@@ -77,7 +75,8 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
         ? (verdict) => observeDecision(settings, facts, verdict, request, token.source, 'strategy', socket as StrategySocket)
         : undefined,
     );
-    const sessionQuery = readQuerySessionId(request, socket.handshake?.query);
+    // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
+    const sessionQuery = readQuerySessionId(request, undefined);
     runStrategyHandshake(authorizer, request, { token, sessionQuery }, decision, facts, admission);
   };
 }
