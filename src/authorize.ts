@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { createAfterAccept } from './cluster/accepted-socket';
 import { settleHandshakeUser, userBefore } from './connection-user';
 import { emitDecision, type HandshakeFacts, isObserved, newFacts } from './decisions';
-import { type Authorizer, runHandshake } from './handshake';
+import { type Authorizer, finalVerdict, runHandshake } from './handshake';
 import { clientErrorOf, createDecision, sendsErrorData, type Verdict } from './legacy/accept';
 import { type AuthorizeOptions, resolveOptions, type Settings } from './options';
 import { userIdOf } from './passport-user';
@@ -25,8 +25,8 @@ interface AdapterSocket extends SocketLike {
 export function createAuthorizer(options: AuthorizeOptions): Authorizer {
   const settings = resolveOptions(options);
   const authorizer: Authorizer = { settings, readSignedCookies: createSignedCookieReader(settings) };
-  const afterAccept = createAfterAccept(settings);
-  if (afterAccept) authorizer.afterAccept = afterAccept;
+  const hooks = createAfterAccept(settings);
+  if (hooks) Object.assign(authorizer, hooks);
   return authorizer;
 }
 
@@ -60,15 +60,19 @@ export function authorize(options: AuthorizeOptions): AuthorizeMiddleware {
       request.socketio_version_1 = true;
       const sendsData = sendsErrorData(socket as AdapterSocket);
       const before = userBefore(request, settings.userProperty);
+      let final: Verdict = null;
       const decision = createDecision(
-        (verdict) => {
+        (decided) => {
+          const verdict = finalVerdict(authorizer, facts, decided);
+          final = verdict;
           settleHandshakeUser(request, settings.userProperty, facts, before, socket, verdict === null);
           if (verdict) return next(clientErrorOf(verdict, sendsData));
           authorizer.afterAccept?.(socket, facts);
           next();
         },
-        facts.timed ? (verdict) => observe(settings, facts, verdict, socket as AdapterSocket, request) : undefined,
+        facts.timed ? () => observe(settings, facts, final, socket as AdapterSocket, request) : undefined,
       );
+      authorizer.onHandshake?.(socket);
       // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
       runHandshake(authorizer, request, readQuerySessionId(request, undefined), decision, facts);
       return;

@@ -119,7 +119,8 @@ export interface HandshakeFacts {
 export function newFacts(timed: boolean): HandshakeFacts {
   return {
     timed,
-    started: timed ? performance.now() : 0,
+    // Also when not timed: a logout that ends the session's rooms after this moment refuses it.
+    started: performance.now(),
     source: 'none',
     sessionIdRejected: false,
     failure: null,

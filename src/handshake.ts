@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { writeHandshakeUser } from './connection-user';
 import { type HandshakeFacts, now, sessionIdWasSent } from './decisions';
 import { AuthorizationError, ErrorCodes, GENERIC_CLIENT_MESSAGE, notLoggedIn, storeFailure } from './errors';
-import { callApp, type Decision } from './legacy/accept';
+import { callApp, type Decision, type Verdict } from './legacy/accept';
 import { log } from './log';
 import type { Settings } from './options';
 import { deserializeUser, installAuthState, readSerializedUser, type UserCallback, withLoggedIn } from './passport-user';
@@ -18,6 +18,10 @@ export interface Authorizer {
   readSignedCookies: SignedCookieReader;
   /** Runs for an accepted socket just before socket.io lets it in (room joins and the like). */
   afterAccept?: (socket: SocketLike, facts: HandshakeFacts) => void;
+  /** Runs when a handshake begins (with `rooms`: hear of rooms other nodes end). */
+  onHandshake?: (socket: SocketLike) => void;
+  /** Whether the rooms of this accepted handshake were ended (a logout) while it was in flight. */
+  endedInFlight?: (facts: HandshakeFacts) => boolean;
 }
 
 /**
@@ -88,6 +92,18 @@ function findSessionUser(settings: Settings, data: HandshakeData, facts: Handsha
       done(error, user);
     });
   });
+}
+
+/**
+ * The verdict socket.io gets: an accepted handshake whose session rooms a logout ended while it
+ * was in flight (it read the session before the logout) is refused as a visitor with no session.
+ */
+export function finalVerdict(authorizer: Authorizer, facts: HandshakeFacts, verdict: Verdict): Verdict {
+  if (verdict !== null || !authorizer.endedInFlight?.(facts)) return verdict;
+  debug('the session was logged out while the handshake was in flight: refused');
+  const failure = notLoggedIn(ErrorCodes.NO_SESSION);
+  facts.failure = failure;
+  return failure;
 }
 
 function fail(settings: Settings, data: HandshakeData, failure: AuthorizationError, decision: Decision): void {

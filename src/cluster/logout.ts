@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors';
 import { log } from '../log';
+import { announceRoomEnded } from './ended-rooms';
 import { userIdFor } from './identity';
 import { namingFor, type RoomsOptions, sessionKeyOf, type UserId } from './rooms';
 import { checkReason, endRoom } from './session-ended';
@@ -115,7 +116,11 @@ function planLogout(io: ServerOrNamespace, req: LogoutRequest, options: LogoutSo
   }
   const target = room;
   return () => {
-    for (const namespace of namespaces) endRoom(namespace, target, reason);
+    for (const namespace of namespaces) {
+      // First tell every node, so that a handshake in flight there is refused rather than joining late.
+      announceRoomEnded(namespace, target);
+      endRoom(namespace, target, reason);
+    }
   };
 }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AuthorizeMiddleware } from '../authorize';
 import { settleHandshakeUser, userBefore } from '../connection-user';
 import { emitDecision, type HandshakeFacts, isObserved, newFacts } from '../decisions';
+import { finalVerdict } from '../handshake';
 import { clientErrorOf, createDecision, sendsErrorData, type Verdict } from '../legacy/accept';
 import { userIdOf } from '../passport-user';
 import { readQuerySessionId } from '../session-id';
@@ -60,8 +61,12 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
     const admission: Admission = { via: undefined, expiresAt: undefined };
     const sendsData = sendsErrorData(socket as Parameters<typeof sendsErrorData>[0]);
     const before = userBefore(request, settings.userProperty);
+    let final: Verdict = null;
     const decision = createDecision(
-      (verdict) => {
+      (decided) => {
+        const session = authorizer.session;
+        const verdict = admission.via === 'session' && session ? finalVerdict(session, facts, decided) : decided;
+        final = verdict;
         settleHandshakeUser(request, settings.userProperty, facts, before, socket, verdict === null);
         if (verdict) return next(clientErrorOf(verdict, sendsData));
         // Rooms and live-session checks are about the session: a token-admitted socket has none.
@@ -71,10 +76,9 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
           expireWithToken(socket as unknown as ExpiringSocket, admission.expiresAt, settings.expiredEvent, settings.timeout);
         }
       },
-      facts.timed
-        ? (verdict) => observeDecision(settings, facts, verdict, request, token.source, 'strategy', socket as StrategySocket)
-        : undefined,
+      facts.timed ? () => observeDecision(settings, facts, final, request, token.source, 'strategy', socket as StrategySocket) : undefined,
     );
+    authorizer.session?.onHandshake?.(socket);
     // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
     const sessionQuery = readQuerySessionId(request, undefined);
     runStrategyHandshake(authorizer, request, { token, sessionQuery }, decision, facts, admission);
