@@ -56,7 +56,7 @@ export function loadSession(store: SessionStoreLike, sessionID: string, timeoutM
  * express-session reads a store's ENOENT as "no such session", not as a failure: session-file-store
  * answers so for a destroyed or unknown session (after a logout, or Passport 0.6+'s regenerate).
  */
-function isNoSuchSession(err: unknown): boolean {
+export function isNoSuchSession(err: unknown): boolean {
   try {
     return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
   } catch {

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { AuthorizationError, InvalidOptionError } from '../errors';
 import { log } from '../log';
 import { readSerializedUser } from '../passport-user';
-import { loadSession, type StoredSession } from '../session-store';
+import { isNoSuchSession, loadSession, type StoredSession } from '../session-store';
 import type { PassportLike, SessionStoreLike } from '../types';
 import { endSocket, type SessionEndedReason } from './session-ended';
 
@@ -155,7 +155,7 @@ export function createSessionWatch(
       get: (sid, callback) =>
         store.get(sid, (err: unknown, session?: unknown) => {
           // File stores report a missing session as ENOENT; express-session reads that as no session.
-          if ((err as { code?: unknown } | null)?.code === 'ENOENT') return callback(null, null);
+          if (err && isNoSuchSession(err)) return callback(null, null);
           storeHadIt = !err && session !== null && session !== undefined && session !== false;
           callback(err, session);
         }),

@@ -44,6 +44,10 @@ export interface NodeOptions {
   liveNamespace?: AuthorizeOptions['liveSession'];
   /** The serialized user per login: the default serializes the id, as most apps do. */
   serializeUser?: (user: { id: number; username: string }) => unknown;
+  /** Passport's session key (`passport._key`), when not the default 'passport'. */
+  passportKey?: string;
+  /** The deserialized user has no `id` (only its username): the user id is then Passport's serialized value. */
+  userWithoutId?: boolean;
 }
 
 export interface ClusterNode {
@@ -60,6 +64,11 @@ interface AppUser {
 
 export async function startNode(options: NodeOptions): Promise<ClusterNode> {
   const passport = new Passport();
+  if (options.passportKey) {
+    // What an app with its own session key does: set it, then let Passport rebuild its session parts.
+    (passport as unknown as { _key: string; init(): void })._key = options.passportKey;
+    (passport as unknown as { init(): void }).init();
+  }
   passport.use(
     new LocalStrategy((username, password, done) => {
       const user = USERS.find((u) => u.username === username && u.password === password);
@@ -75,7 +84,8 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
     (req: import('node:http').IncomingMessage, serialized: unknown, done: (err: unknown, user?: Express.User | false) => void) => {
       const id = typeof serialized === 'object' && serialized !== null ? (serialized as { id: number }).id : serialized;
       const user = USERS.find((u) => u.id === id);
-      const answer = () => done(null, user ? ({ id: user.id, username: user.username } as Express.User) : false);
+      const found = options.userWithoutId ? { username: user?.username } : { id: user?.id, username: user?.username };
+      const answer = () => done(null, user ? (found as Express.User) : false);
       if (hold.next && (req as { socketio_version_1?: boolean }).socketio_version_1 === true) {
         hold.next = false;
         hold.release = answer;
