@@ -1,7 +1,7 @@
 import { AuthorizationError, InvalidOptionError } from '../errors';
+import { log } from '../log';
 import { readSerializedUser } from '../passport-user';
 import type { PassportLike } from '../types';
-import { log } from '../log';
 import { announceRoomEnded } from './ended-rooms';
 import { userIdFor } from './identity';
 import { namingFor, type RoomsOptions, sessionKeyOf, type UserId } from './rooms';
