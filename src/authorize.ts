@@ -6,6 +6,7 @@ import { type Authorizer, finalVerdict, runHandshake } from './handshake';
 import { clientErrorOf, createDecision, sendsErrorData, type Verdict } from './legacy/accept';
 import { type AuthorizeOptions, resolveOptions, type Settings } from './options';
 import { userIdOf } from './passport-user';
+import { recoveryRefusal } from './recovery';
 import { createSignedCookieReader, readQuerySessionId } from './session-id';
 import type { SocketLike } from './types';
 
@@ -74,6 +75,12 @@ export function authorize(options: AuthorizeOptions): AuthorizeMiddleware {
       );
       authorizer.onHandshake?.(socket);
       // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
+      const unsafe = recoveryRefusal(socket);
+      if (unsafe) {
+        facts.failure = unsafe;
+        decision.refuse(unsafe);
+        return;
+      }
       runHandshake(authorizer, request, readQuerySessionId(request, undefined), decision, facts);
       return;
     }

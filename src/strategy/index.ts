@@ -5,6 +5,7 @@ import { emitDecision, type HandshakeFacts, isObserved, newFacts } from '../deci
 import { finalVerdict } from '../handshake';
 import { clientErrorOf, createDecision, sendsErrorData, type Verdict } from '../legacy/accept';
 import { userIdOf } from '../passport-user';
+import { recoveryRefusal } from '../recovery';
 import { readQuerySessionId } from '../session-id';
 import type { SocketLike } from '../types';
 import { type ExpiringSocket, expireWithToken } from './expiry';
@@ -81,6 +82,12 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
     authorizer.session?.onHandshake?.(socket);
     // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
     const sessionQuery = readQuerySessionId(request, undefined);
+    const unsafe = recoveryRefusal(socket);
+    if (unsafe) {
+      facts.failure = unsafe;
+      decision.refuse(unsafe);
+      return;
+    }
     runStrategyHandshake(authorizer, request, { token, sessionQuery }, decision, facts, admission);
   };
 }
