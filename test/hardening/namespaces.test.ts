@@ -11,7 +11,7 @@ import { authorize, socketUser } from '../../src';
 import { hsToken, startTokenApp, type TokenApp } from '../strategy/support';
 import { SECRET, startApp, type TestApp } from '../support/app';
 import { connectSibling, whoami } from '../support/client';
-import { type Any, defineStack, type Stack } from '../support/stack';
+import { type Any, defineStack } from '../support/stack';
 
 const stack4 = defineStack();
 const stack2 = defineStack({ socketIo: 'socket.io-v2' });
