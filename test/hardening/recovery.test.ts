@@ -49,13 +49,24 @@ describe('connectionStateRecovery with its default skipMiddlewares: true', () =>
 
   it('refuses every handshake with ERR_RECOVERY_SKIPS_AUTHORIZATION, a logged-in one too, until skipMiddlewares is false', async () => {
     const cookie = await app.login('alice');
-    const socket = client(stack, app.url, cookie);
+    const warnings: { code?: string }[] = [];
+    const onWarning = (warning: { code?: string }) => warnings.push(warning);
+    process.on('warning', onWarning);
     try {
-      const outcome = await next(socket, ['connect', 'connect_error']);
-      assert.equal(outcome.event, 'connect_error', 'accepted: a recovered socket of this server would skip authorize');
-      assert.equal(outcome.value.data?.code, 'ERR_RECOVERY_SKIPS_AUTHORIZATION');
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const socket = client(stack, app.url, cookie);
+        try {
+          const outcome = await next(socket, ['connect', 'connect_error']);
+          assert.equal(outcome.event, 'connect_error', 'accepted: a recovered socket of this server would skip authorize');
+          assert.equal(outcome.value.data?.code, 'ERR_RECOVERY_SKIPS_AUTHORIZATION');
+        } finally {
+          socket.close();
+        }
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(warnings.filter((w) => w.code === 'ERR_RECOVERY_SKIPS_AUTHORIZATION').length, 1, 'one process warning per server');
     } finally {
-      socket.close();
+      process.off('warning', onWarning);
     }
   });
 });
