@@ -74,6 +74,8 @@ export function authorize(options: AuthorizeOptions): AuthorizeMiddleware {
         facts.timed ? () => observe(settings, facts, final, socket as AdapterSocket, request) : undefined,
       );
       authorizer.onHandshake?.(socket);
+      // With rooms, a logout that ends the session's rooms after this moment refuses the handshake.
+      if (!facts.timed && authorizer.endedInFlight) facts.started = performance.now();
       // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
       const unsafe = recoveryRefusal(socket);
       if (unsafe) {

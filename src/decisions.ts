@@ -119,8 +119,7 @@ export interface HandshakeFacts {
 export function newFacts(timed: boolean): HandshakeFacts {
   return {
     timed,
-    // Also when not timed: a logout that ends the session's rooms after this moment refuses it.
-    started: performance.now(),
+    started: timed ? performance.now() : 0,
     source: 'none',
     sessionIdRejected: false,
     failure: null,

@@ -80,6 +80,8 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
       facts.timed ? () => observeDecision(settings, facts, final, request, token.source, 'strategy', socket as StrategySocket) : undefined,
     );
     authorizer.session?.onHandshake?.(socket);
+    // With rooms, a logout that ends the session's rooms after this moment refuses the handshake.
+    if (!facts.timed && authorizer.session?.endedInFlight) facts.started = performance.now();
     // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
     const sessionQuery = readQuerySessionId(request, undefined);
     const unsafe = recoveryRefusal(socket);
