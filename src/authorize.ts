@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { createAfterAccept } from './cluster/accepted-socket';
-import { keepUserOfConnection } from './connection-user';
+import { settleHandshakeUser, userBefore } from './connection-user';
 import { type CookieSessionAuthorizeOptions, storeOptionsOf } from './cookie-session';
 import { emitDecision, type HandshakeFacts, isObserved, newFacts } from './decisions';
-import { type Authorizer, runHandshake } from './handshake';
+import { type Authorizer, finalVerdict, runHandshake } from './handshake';
 import { clientErrorOf, createDecision, sendsErrorData, type Verdict } from './legacy/accept';
 import { type AuthorizeOptions, resolveOptions, type Settings } from './options';
 import { userIdOf } from './passport-user';
+import { recoveryRefusal } from './recovery';
 import { createSignedCookieReader, readQuerySessionId } from './session-id';
 import type { SocketLike } from './types';
 
@@ -26,8 +27,8 @@ interface AdapterSocket extends SocketLike {
 export function createAuthorizer(options: AuthorizeOptions | CookieSessionAuthorizeOptions): Authorizer {
   const settings = resolveOptions(storeOptionsOf(options));
   const authorizer: Authorizer = { settings, readSignedCookies: createSignedCookieReader(settings) };
-  const afterAccept = createAfterAccept(settings);
-  if (afterAccept) authorizer.afterAccept = afterAccept;
+  const hooks = createAfterAccept(settings);
+  if (hooks) Object.assign(authorizer, hooks);
   return authorizer;
 }
 
@@ -60,19 +61,30 @@ export function authorize(options: AuthorizeOptions | CookieSessionAuthorizeOpti
       const request = socket.request;
       request.socketio_version_1 = true;
       const sendsData = sendsErrorData(socket as AdapterSocket);
-      const restoreUser = keepUserOfConnection(request, settings.userProperty);
+      const before = userBefore(request, settings.userProperty);
+      let final: Verdict = null;
       const decision = createDecision(
-        (verdict) => {
-          if (verdict) {
-            restoreUser();
-            return next(clientErrorOf(verdict, sendsData));
-          }
+        (decided) => {
+          const verdict = finalVerdict(authorizer, facts, decided);
+          final = verdict;
+          settleHandshakeUser(request, settings.userProperty, facts, before, socket, verdict === null);
+          if (verdict) return next(clientErrorOf(verdict, sendsData));
           authorizer.afterAccept?.(socket, facts);
           next();
         },
-        facts.timed ? (verdict) => observe(settings, facts, verdict, socket as AdapterSocket, request) : undefined,
+        facts.timed ? () => observe(settings, facts, final, socket as AdapterSocket, request) : undefined,
       );
-      runHandshake(authorizer, request, readQuerySessionId(request, socket.handshake?.query), decision, facts);
+      authorizer.onHandshake?.(socket);
+      // With rooms, a logout that ends the session's rooms after this moment refuses the handshake.
+      if (!facts.timed && authorizer.endedInFlight) facts.started = performance.now();
+      // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
+      const unsafe = recoveryRefusal(socket);
+      if (unsafe) {
+        facts.failure = unsafe;
+        decision.refuse(unsafe);
+        return;
+      }
+      runHandshake(authorizer, request, readQuerySessionId(request, undefined), decision, facts);
       return;
     }
     // socket.io 0.9's io.set('authorization', fn): fn(handshakeData, accept(err, authorized)).

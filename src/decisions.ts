@@ -65,8 +65,11 @@ export interface DecisionEvent {
   deserializeMs: number | null;
   /** Milliseconds from the start of the handshake to the decision. */
   totalMs: number;
-  /** The user id, only with `includeUserIdInDecisions: true` and a found user. */
-  userId?: unknown;
+  /**
+   * The user id, only with `includeUserIdInDecisions: true` and a found user whose id (its `id`,
+   * else Passport's serialized value) is a string or a finite number; never an object.
+   */
+  userId?: string | number;
 }
 
 /**
@@ -105,6 +108,10 @@ export interface HandshakeFacts {
   failure: AuthorizationError | null;
   /** Passport's serialized user from the session (the user id for most apps). */
   serializedUser: unknown;
+  /** The user this handshake wrote on the request (the placeholder, then the user found). */
+  user: unknown;
+  /** The session id this handshake read ('' for none). */
+  sessionId: string;
   storeMs: number | null;
   deserializeMs: number | null;
 }
@@ -117,6 +124,8 @@ export function newFacts(timed: boolean): HandshakeFacts {
     sessionIdRejected: false,
     failure: null,
     serializedUser: undefined,
+    user: undefined,
+    sessionId: '',
     storeMs: null,
     deserializeMs: null,
   };
@@ -172,7 +181,7 @@ export function emitDecision(
   verdict: Verdict,
   context: DecisionContext,
   onDecision: DecisionListener | undefined,
-  userId: (() => unknown) | undefined,
+  userId: (() => string | number | undefined) | undefined,
 ): void {
   const { code, critical } = outcomeOf(facts, verdict);
   const event: DecisionEvent = {
@@ -191,7 +200,8 @@ export function emitDecision(
   };
   if (userId && code === 'OK') {
     try {
-      event.userId = userId();
+      const id = userId();
+      if (id !== undefined) event.userId = id;
     } catch {
       debug('the user id could not be read; left out of the event');
     }

@@ -1,6 +1,7 @@
 import { type IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createAuthorizer } from './authorize';
+import { settleHandshakeUser } from './connection-user';
 import { type DecisionListener, emitDecision, type HandshakeFacts, isObserved, newFacts, outcomeOf } from './decisions';
 import { AuthorizationError, type AuthorizationErrorCode, ErrorCodes, InvalidOptionError } from './errors';
 import { runHandshake } from './handshake';
@@ -42,6 +43,7 @@ interface EngineRequest extends IncomingMessage {
 
 interface EngineHandshake {
   onDecision: DecisionListener | undefined;
+  userProperty: string;
   /** One handshake: what tells its observers, and what runs it. */
   start(req: EngineRequest, query: Record<string, string>, facts: HandshakeFacts): HandshakeRun;
 }
@@ -56,8 +58,9 @@ interface HandshakeRun {
  * with `io.engine.use(...)` (socket.io 4.6 and later). Same options, callbacks and
  * `socket.request.user` as `authorize` (session cookies) or, with `strategy`, as
  * `authorizeStrategy` (the token from the `Authorization: Bearer` header or a query parameter;
- * `handshake.auth` is not sent until after the engine handshake). It runs only on the first HTTP
- * request of a connection, never on later polling requests or the WebSocket upgrade. A refused
+ * `handshake.auth` is not sent until after the engine handshake). It runs on every request that
+ * engine.io treats as the start of a connection (no `sid`, or an empty one, whatever the method),
+ * never on later requests of an open connection (polling requests, the WebSocket upgrade). A refused
  * handshake gets HTTP 401 (403 when `success` refused a found user, 500 for a critical failure)
  * with a JSON {@link EngineRefusal} body; the socket.io client reports it as a `connect_error`
  * `'xhr poll error'` (polling) or `'websocket error'`.
@@ -79,15 +82,19 @@ export function authorizeEngine(options: EngineAuthorizeOptions): EngineMiddlewa
   const handshake = prepare(options);
   return function authorizeEngineHandshake(req: EngineRequest, res, next) {
     const query = engineQueryOf(req);
-    // Later requests of a connection carry its sid; a handshake is always a GET without one.
-    if (req.method !== 'GET' || query.sid !== undefined) {
+    if (belongsToOpenConnection(query)) {
       next();
       return;
     }
     req.socketio_version_1 = true;
     const facts = newFacts(isObserved(handshake.onDecision));
     const { observe, run } = handshake.start(req, query, facts);
-    run(createDecision((verdict) => (verdict ? refuseHandshake(req, res, verdict, facts) : next()), facts.timed ? observe : undefined));
+    const deliver = (verdict: Verdict) => {
+      if (verdict) return refuseHandshake(req, res, verdict, facts);
+      settleHandshakeUser(req, handshake.userProperty, facts, undefined, undefined, true);
+      next();
+    };
+    run(createDecision(deliver, facts.timed ? observe : undefined));
   };
 }
 
@@ -104,6 +111,7 @@ function prepare(options: EngineAuthorizeOptions): EngineHandshake {
   const { settings } = authorizer;
   return {
     onDecision: settings.onDecision,
+    userProperty: settings.userProperty,
     start: (req, query, facts) => ({
       observe: (verdict) =>
         emitDecision(
@@ -126,6 +134,7 @@ function prepareStrategy(options: StrategyAuthorizeOptions): EngineHandshake {
   const { settings } = authorizer;
   return {
     onDecision: settings.onDecision,
+    userProperty: settings.userProperty,
     start(req, query, facts) {
       const token = findToken(req, undefined, query, settings.tokenFrom);
       const admission: Admission = { via: undefined, expiresAt: undefined };
@@ -146,6 +155,19 @@ function refuseSocketOptions(options: object, actsOnSockets: boolean): void {
     option,
     'acts on each socket after the handshake, and the engine level has no socket: use authorize() or authorizeStrategy() with io.use() for it',
   );
+}
+
+/**
+ * engine.io decides on `_query.sid` alone, right after its middlewares: a non-empty sid is a
+ * request of an open connection (it answers 400 "Session ID unknown" when no live connection has
+ * that id), anything else (no sid, `sid=`, whatever the method or transport) starts a connection.
+ * So only a non-empty string sid may pass unchecked: engine.io itself then requires it to be a
+ * live connection, which was authorized at its own first request. Every other request is
+ * authorized, even one engine.io would refuse anyway (a POST without a sid).
+ */
+function belongsToOpenConnection(query: Record<string, unknown>): boolean {
+  const sid = query.sid;
+  return typeof sid === 'string' && sid !== '';
 }
 
 function engineQueryOf(req: EngineRequest): Record<string, string> {

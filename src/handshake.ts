@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
+import { writeHandshakeUser } from './connection-user';
 import { type HandshakeFacts, now, sessionIdWasSent } from './decisions';
 import { AuthorizationError, ErrorCodes, GENERIC_CLIENT_MESSAGE, notLoggedIn, storeFailure } from './errors';
-import { callApp, type Decision } from './legacy/accept';
+import { callApp, type Decision, type Verdict } from './legacy/accept';
 import { log } from './log';
 import type { Settings } from './options';
 import { deserializeUser, installAuthState, readSerializedUser, type UserCallback, withLoggedIn } from './passport-user';
@@ -17,6 +18,10 @@ export interface Authorizer {
   readSignedCookies: SignedCookieReader;
   /** Runs for an accepted socket just before socket.io lets it in (room joins and the like). */
   afterAccept?: (socket: SocketLike, facts: HandshakeFacts) => void;
+  /** Runs when a handshake begins (with `rooms`: hear of rooms other nodes end). */
+  onHandshake?: (socket: SocketLike) => void;
+  /** Whether the rooms of this accepted handshake were ended (a logout) while it was in flight. */
+  endedInFlight?: (facts: HandshakeFacts) => boolean;
 }
 
 /**
@@ -38,10 +43,11 @@ export function runHandshake(
     // 2. The session id: a signed query value, else the verified cookie, else ''.
     const { sessionID, source } = chooseSessionId(query, data.cookie, settings);
     data.sessionID = sessionID;
+    facts.sessionId = sessionID;
     facts.source = source;
     if (facts.timed && source === 'none') facts.sessionIdRejected = sessionIdWasSent(cookieHeaderOf(request), query, settings.key);
     // 3. Not logged in until proven otherwise, before anything can fail.
-    data[settings.userProperty] = { logged_in: false };
+    writeHandshakeUser(data, settings.userProperty, facts, { logged_in: false });
     installAuthState(data, settings.userProperty);
   } catch (err) {
     debug('handshake request could not be read');
@@ -56,7 +62,7 @@ export function runHandshake(
       return fail(settings, data, failure, decision);
     }
     // 5. Success.
-    data[settings.userProperty] = withLoggedIn(user);
+    writeHandshakeUser(data, settings.userProperty, facts, withLoggedIn(user));
     callApp('success', () => settings.success(data, decision.accept), decision, settings.timeout);
   });
 }
@@ -86,6 +92,18 @@ function findSessionUser(settings: Settings, data: HandshakeData, facts: Handsha
       done(error, user);
     });
   });
+}
+
+/**
+ * The verdict socket.io gets: an accepted handshake whose session rooms a logout ended while it
+ * was in flight (it read the session before the logout) is refused as a visitor with no session.
+ */
+export function finalVerdict(authorizer: Authorizer, facts: HandshakeFacts, verdict: Verdict): Verdict {
+  if (verdict !== null || !authorizer.endedInFlight?.(facts)) return verdict;
+  debug('the session was logged out while the handshake was in flight: refused');
+  const failure = notLoggedIn(ErrorCodes.NO_SESSION);
+  facts.failure = failure;
+  return failure;
 }
 
 function fail(settings: Settings, data: HandshakeData, failure: AuthorizationError, decision: Decision): void {

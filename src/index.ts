@@ -15,6 +15,7 @@ export { UnsupportedSocketIoError } from './cluster/socket-io';
 export type { DisconnectOptions, FetchSocketsOptions, IdentityFilter, RemoteUserSocket, UserSocketsOptions } from './cluster/user-sockets';
 export { ClusterLookupError, disconnectSession, disconnectUser, emitToUser, fetchSocketsByUser } from './cluster/user-sockets';
 export type { CookieSessionAuthorizeOptions, CookieSessionOptions } from './cookie-session';
+export { socketUser } from './connection-user';
 export type { DecisionEvent, DecisionListener, DecisionMode } from './decisions';
 export { decisionEvents } from './decisions';
 export type { EngineAuthorizeOptions, EngineMiddleware, EngineRefusal } from './engine';

@@ -1,6 +1,7 @@
 import type { HandshakeFacts } from '../decisions';
 import { log } from '../log';
 import type { SocketLike } from '../types';
+import { endedSince, listenForEndedRooms, rememberAtLeast } from './ended-rooms';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
 import { createSessionWatch, type LiveSessionSettings, type WatchedSocket } from './live-session';
 import { type RoomNaming, registerNaming, sessionKeyOf, sharedName } from './rooms';
@@ -27,6 +28,7 @@ interface Pending {
   /** Rooms still to join (socket.io 2 and 3, which do not clean up a socket a later middleware refuses). */
   rooms: string[] | undefined;
   serializedUser: unknown;
+  sessionId: string;
 }
 
 /**
@@ -34,10 +36,12 @@ interface Pending {
  * user rooms and carries its identity in `socket.data`, and its session is watched. `undefined`
  * when the app did not opt in, so `authorize` stays exactly the legacy middleware.
  */
-export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: SocketLike, facts: HandshakeFacts) => void) | undefined {
+export function createAfterAccept(settings: AcceptedSocketSettings): AcceptedSocketHooks | undefined {
   const { rooms: naming, liveSession } = settings;
   if (!naming && !liveSession) return undefined;
   if (naming) registerNaming(naming);
+  rememberAtLeast(settings.timeout);
+
   const watch = liveSession ? createSessionWatch(settings.store, settings.passport, settings.timeout, liveSession) : undefined;
   // Until socket.io emits 'connection', the socket may still be refused by a later middleware
   // and would never emit 'disconnect': nothing that needs cleaning up is set on it before that.
@@ -49,15 +53,31 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
     if (!waiting) return;
     pending.delete(socket);
     if (waiting.rooms) join(socket, waiting.rooms);
-    watch?.add(socket as unknown as WatchedSocket, waiting.serializedUser);
+    watch?.add(socket as unknown as WatchedSocket, waiting.serializedUser, waiting.sessionId);
   };
 
-  return (acceptedSocket, facts) => {
+  const hooks: AcceptedSocketHooks = { afterAccept };
+  if (naming) {
+    hooks.onHandshake = (socket) => listenForEndedRooms((socket as AcceptedSocket).nsp);
+    hooks.endedInFlight = (facts) => {
+      try {
+        const user = facts.user as { logged_in?: unknown } | undefined;
+        if (user?.logged_in !== true || facts.sessionId === '') return false;
+        const joined = roomsOf(naming, facts.sessionId, user, facts.serializedUser);
+        return joined !== undefined && endedSince(joined.rooms, facts.started);
+      } catch {
+        return false;
+      }
+    };
+  }
+  return hooks;
+
+  function afterAccept(acceptedSocket: SocketLike, facts: HandshakeFacts): void {
     const socket = acceptedSocket as AcceptedSocket;
     try {
-      const request = socket.request as unknown as Record<string, unknown> & { sessionID?: string };
-      const user = request[settings.userProperty] as { logged_in?: unknown } | undefined;
-      const sessionId = request.sessionID;
+      // This handshake's own user and session: the shared request may hold another namespace's by now.
+      const user = facts.user as { logged_in?: unknown } | undefined;
+      const sessionId = facts.sessionId;
       if (user?.logged_in !== true || typeof sessionId !== 'string' || sessionId === '') return;
 
       let roomsLater: string[] | undefined;
@@ -75,7 +95,7 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
         }
       }
       if (roomsLater || watch) {
-        pending.set(socket, { rooms: roomsLater, serializedUser: facts.serializedUser });
+        pending.set(socket, { rooms: roomsLater, serializedUser: facts.serializedUser, sessionId });
         const namespace = socket.nsp;
         if (namespace && !listening.has(namespace)) {
           listening.add(namespace);
@@ -85,7 +105,13 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
     } catch {
       debug('could not set up rooms or live checks for an accepted socket; it connects without them');
     }
-  };
+  }
+}
+
+export interface AcceptedSocketHooks {
+  afterAccept(socket: SocketLike, facts: HandshakeFacts): void;
+  onHandshake?: (socket: SocketLike) => void;
+  endedInFlight?: (facts: HandshakeFacts) => boolean;
 }
 
 function roomsOf(

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { writeHandshakeUser } from '../connection-user';
 import type { HandshakeFacts } from '../decisions';
 import { AuthorizationError, callbackThrew } from '../errors';
 import { runHandshake } from '../handshake';
@@ -46,7 +47,7 @@ export function runStrategyHandshake(
   const { settings } = authorizer;
   const data = request as HandshakeData & Record<string, unknown>;
   try {
-    data[settings.userProperty] = { logged_in: false };
+    writeHandshakeUser(data, settings.userProperty, facts, { logged_in: false });
     installAuthState(data, settings.userProperty);
   } catch (err) {
     debug('handshake request could not take the user');
@@ -74,7 +75,7 @@ export function runStrategyHandshake(
       admission.via = method;
       if (method === 'token' && credentials.token.token !== undefined) admission.expiresAt = tokenExpiry(credentials.token.token);
       facts.failure = null;
-      data[settings.userProperty] = attempt.user;
+      writeHandshakeUser(data, settings.userProperty, facts, attempt.user);
       if (attempt.info !== undefined) data.authInfo = attempt.info;
       debug('user found by %s', method);
       callApp('success', () => settings.success(data, decision.accept), decision, settings.timeout);
@@ -101,7 +102,7 @@ function trySession(
   const probe = createDecision((verdict) => {
     // runHandshake records its failure; only the final one is the handshake's.
     facts.failure = null;
-    if (verdict === null) return done({ user: data[authorizer.settings.userProperty] as object });
+    if (verdict === null) return done({ user: facts.user as object });
     const failure = verdict instanceof AuthorizationError ? verdict : callbackThrew('success', verdict);
     done({ failure, sent: facts.source !== 'none' });
   });

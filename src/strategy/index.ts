@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuthorizeMiddleware } from '../authorize';
-import { keepUserOfConnection } from '../connection-user';
+import { settleHandshakeUser, userBefore } from '../connection-user';
 import { emitDecision, type HandshakeFacts, isObserved, newFacts } from '../decisions';
+import { finalVerdict } from '../handshake';
 import { clientErrorOf, createDecision, sendsErrorData, type Verdict } from '../legacy/accept';
 import { userIdOf } from '../passport-user';
+import { recoveryRefusal } from '../recovery';
 import { readQuerySessionId } from '../session-id';
 import type { SocketLike } from '../types';
 import { type ExpiringSocket, expireWithToken } from './expiry';
@@ -59,13 +61,15 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
     const token = findToken(request, socket.handshake?.auth, socket.handshake?.query, settings.tokenFrom);
     const admission: Admission = { via: undefined, expiresAt: undefined };
     const sendsData = sendsErrorData(socket as Parameters<typeof sendsErrorData>[0]);
-    const restoreUser = keepUserOfConnection(request, settings.userProperty);
+    const before = userBefore(request, settings.userProperty);
+    let final: Verdict = null;
     const decision = createDecision(
-      (verdict) => {
-        if (verdict) {
-          restoreUser();
-          return next(clientErrorOf(verdict, sendsData));
-        }
+      (decided) => {
+        const session = authorizer.session;
+        const verdict = admission.via === 'session' && session ? finalVerdict(session, facts, decided) : decided;
+        final = verdict;
+        settleHandshakeUser(request, settings.userProperty, facts, before, socket, verdict === null);
+        if (verdict) return next(clientErrorOf(verdict, sendsData));
         // Rooms and live-session checks are about the session: a token-admitted socket has none.
         if (admission.via === 'session') authorizer.session?.afterAccept?.(socket, facts);
         next();
@@ -73,11 +77,19 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
           expireWithToken(socket as unknown as ExpiringSocket, admission.expiresAt, settings.expiredEvent, settings.timeout);
         }
       },
-      facts.timed
-        ? (verdict) => observeDecision(settings, facts, verdict, request, token.source, 'strategy', socket as StrategySocket)
-        : undefined,
+      facts.timed ? () => observeDecision(settings, facts, final, request, token.source, 'strategy', socket as StrategySocket) : undefined,
     );
-    const sessionQuery = readQuerySessionId(request, socket.handshake?.query);
+    authorizer.session?.onHandshake?.(socket);
+    // With rooms, a logout that ends the session's rooms after this moment refuses the handshake.
+    if (!facts.timed && authorizer.session?.endedInFlight) facts.started = performance.now();
+    // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
+    const sessionQuery = readQuerySessionId(request, undefined);
+    const unsafe = recoveryRefusal(socket);
+    if (unsafe) {
+      facts.failure = unsafe;
+      decision.refuse(unsafe);
+      return;
+    }
     runStrategyHandshake(authorizer, request, { token, sessionQuery }, decision, facts, admission);
   };
 }
