@@ -186,8 +186,11 @@ export interface DecisionEvent {
   deserializeMs: number | null;
   /** Milliseconds from the start of the handshake to the decision. */
   totalMs: number;
-  /** The user id, only with `includeUserIdInDecisions: true` and a found user. */
-  userId?: unknown;
+  /**
+   * The user id, only with `includeUserIdInDecisions: true` and a found user whose id (its `id`,
+   * else Passport's serialized value) is a string or a finite number; never an object.
+   */
+  userId?: string | number;
 }
 
 /**
