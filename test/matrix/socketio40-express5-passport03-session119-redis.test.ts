@@ -1,14 +1,14 @@
-// The newest socket.io 1 (1.7.4) and Passport 0.2 (0.2.2), sessions in Redis.
+// Passport 0.3 with sessions in Redis, on the oldest socket.io 4.
 import { behaviourSuite } from '../behaviour/suite';
 import { defineStack } from '../support/stack';
 import { redisStore } from '../support/stores';
 
 behaviourSuite(
   defineStack({
-    socketIo: 'socket.io-v1',
-    express: 'express',
-    passport: 'passport-v02',
-    session: 'express-session-v117',
+    socketIo: 'socket.io-v40',
+    express: 'express-v5',
+    passport: 'passport-v03',
+    session: 'express-session',
     store: redisStore,
   }),
 );
