@@ -422,10 +422,7 @@ export function behaviourSuite(stack: Stack): void {
             assert.equal((await connectRefused(stack, app.url, { cookie })).message, 'Internal server error');
             faulty.fault = 'none';
             // An anonymous visitor is not critical any more, so this fail does not throw for them.
-            assert.equal(
-              (await connectRefused(stack, app.url, { cookie: await app.anonymousSession() })).message,
-              anonymousSessionMessage,
-            );
+            assert.equal((await connectRefused(stack, app.url, { cookie: await app.anonymousSession() })).message, anonymousSessionMessage);
             track(await connectOk(stack, app.url, { cookie }));
           });
         });
