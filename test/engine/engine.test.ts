@@ -11,6 +11,7 @@ import { connectClient, connected, expiringToken, hsToken, refused, startTokenAp
 import { type AppOptions, SECRET, startApp, type TestApp } from '../support/app';
 import { connectSibling, whoami } from '../support/client';
 import { type FaultyStore, withFaults } from '../support/faults';
+import { trackSockets } from '../support/sockets';
 import { type Any, defineStack } from '../support/stack';
 
 const stack = defineStack();
@@ -39,14 +40,7 @@ async function startEngineApp(options: Partial<EngineAuthorizeOptions> = {}, app
   return Object.assign(started, { events, faults });
 }
 
-const open: Any[] = [];
-const track = <T>(socket: T): T => {
-  open.push(socket);
-  return socket;
-};
-const closeSockets = () => {
-  for (const socket of open.splice(0)) socket.close();
-};
+const { track, closeSockets } = trackSockets();
 
 async function withEngineApp<T>(options: Partial<EngineAuthorizeOptions>, body: (app: EngineApp) => Promise<T>): Promise<T> {
   const app = await startEngineApp(options);
