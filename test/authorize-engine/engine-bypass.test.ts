@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { authorizeEngine, type DecisionEvent, type EngineAuthorizeOptions } from '../../src';
-import { connectClient, hsToken, startTokenApp, type TokenApp } from '../strategy/support';
+import { connectClient, hsToken, startTokenApp, type TokenApp } from '../authorize-strategy/support';
 import { SECRET, startApp, type TestApp } from '../support/app';
 import { type Any, defineStack } from '../support/stack';
 
