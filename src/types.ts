@@ -31,7 +31,7 @@ declare module 'http' {
 export type SignedCookies = Record<string, string | false | object>;
 
 /** The fields your app declared on `Express.User` (none until you augment it). */
-export type AppUserField = Exclude<keyof Express.User, 'logged_in'>;
+type AppUserField = Exclude<keyof Express.User, 'logged_in'>;
 
 /** A user who logged in through Passport: your `Express.User` with `logged_in: true`. */
 export type AuthenticatedUser = Express.User & { logged_in: true };
@@ -48,7 +48,7 @@ export type AnonymousUser = { logged_in: false } & { readonly [field in AppUserF
  * A user as apps typed it against `@types/passport.socketio` (`any`), for an app that never
  * declared its user on `Express.User`: `logged_in` and any field of the app's own.
  */
-export interface UntypedUser {
+interface UntypedUser {
   logged_in: boolean;
   [field: string]: any;
 }
@@ -61,7 +61,7 @@ export interface UntypedUser {
 export type SocketUser = [AppUserField] extends [never] ? UntypedUser : AuthenticatedUser | AnonymousUser;
 
 /** The user `success` receives: the one the handshake found (any field, until you declare yours). */
-export type LoggedInUser = [AppUserField] extends [never] ? UntypedUser : AuthenticatedUser;
+type LoggedInUser = [AppUserField] extends [never] ? UntypedUser : AuthenticatedUser;
 
 /**
  * The handshake request as the callbacks receive it (`socket.request` on socket.io 1 and later),
@@ -90,7 +90,7 @@ export interface HandshakeData extends Omit<IncomingMessage, 'user'> {
 export type AcceptCallback = (err?: Error | string | null, accepted?: boolean) => void;
 
 /** The handshake request as `success` receives it: its user was found and is logged in. */
-export interface SuccessData extends HandshakeData {
+interface SuccessData extends HandshakeData {
   user: LoggedInUser;
 }
 

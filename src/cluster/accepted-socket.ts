@@ -122,7 +122,7 @@ export function reviewVerdict(hooks: AcceptedSocketHooks | undefined, record: Ha
   return failure;
 }
 
-export interface AcceptedSocketHooks {
+interface AcceptedSocketHooks {
   afterAccept(socket: SocketLike, record: HandshakeRecord): void;
   onHandshake?: (socket: SocketLike) => void;
   endedInFlight?: (record: HandshakeRecord) => boolean;

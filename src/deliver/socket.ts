@@ -10,7 +10,7 @@ export interface DeliverySocket extends SocketLike {
 }
 
 /** What runs around an acceptance, and a last look at the verdict before socket.io gets it. */
-export interface SocketDeliveryHooks {
+interface SocketDeliveryHooks {
   /** May still refuse an acceptance (a logout ended the session's rooms while the handshake was in flight). */
   review?: (verdict: Verdict) => Verdict;
   /** Just before socket.io lets the socket in (rooms, live-session checks). */

@@ -99,7 +99,7 @@ function verifyOnFirstRead(jar: SignedCookies, name: string, value: string, head
  * ends in `.` and 43 characters of the base64 alphabet. Anything else fails `unsign` for every
  * secret, so it is `false` without computing one HMAC. `from` is where the signed part starts.
  */
-export function couldBeSigned(value: string, from = 0): boolean {
+function couldBeSigned(value: string, from = 0): boolean {
   const dot = value.length - 44;
   if (dot < from || value.charCodeAt(dot) !== 0x2e /* . */) return false;
   for (let i = dot + 1; i < value.length; i++) {

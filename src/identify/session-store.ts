@@ -79,7 +79,7 @@ function liveSession(session: unknown): StoredSession | null {
  * a Date, a date string (JSON), epoch milliseconds as a number or a numeric string. express-session's
  * MemoryStore compares a number with `Date.now()` as it is; a numeric string is read the same way.
  */
-export function hasExpired(cookie: unknown): boolean {
+function hasExpired(cookie: unknown): boolean {
   if (cookie === null || typeof cookie !== 'object') return false;
   const at = expiryTimeOf((cookie as { expires?: unknown }).expires);
   return at !== undefined && at <= Date.now();

@@ -7,7 +7,16 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { authorizeEngine, type DecisionEvent, type EngineAuthorizeOptions, InvalidOptionError } from '../../src';
-import { connectClient, connected, expiringToken, hsToken, refused, startTokenApp, type TokenApp, until } from '../authorize-strategy/support';
+import {
+  connectClient,
+  connected,
+  expiringToken,
+  hsToken,
+  refused,
+  startTokenApp,
+  type TokenApp,
+  until,
+} from '../authorize-strategy/support';
 import { type AppOptions, SECRET, startApp, type TestApp } from '../support/app';
 import { connectSibling, whoami } from '../support/client';
 import { type FaultyStore, withFaults } from '../support/faults';
