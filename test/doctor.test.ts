@@ -127,7 +127,7 @@ describe('doctor on the legacy corpus', () => {
         '',
         'package.json',
         '  13:5    change  dependencies: "passport.socketio": "^3.7.0"',
-        '                  depend on "passport.socketio-compat": "^1.0.0" instead (--fix), or install it under the old name: "passport.socketio": "npm:passport.socketio-compat@^1.0.0"',
+        '                  depend on "passport.socketio-compat": "^1.1.0" instead (--fix), or install it under the old name: "passport.socketio": "npm:passport.socketio-compat@^1.1.0"',
         'server.js',
         "  9:34    change  require('passport.socketio')",
         "                  load 'passport.socketio-compat' instead (--fix rewrites this), or keep the line and install the successor under the old name: npm install passport.socketio@npm:passport.socketio-compat",
@@ -169,7 +169,7 @@ describe('doctor on the legacy corpus', () => {
         '     "passport": "^0.5.0",',
         '     "passport-local": "^1.0.0",',
         '-    "passport.socketio": "^3.6.2",',
-        '+    "passport.socketio-compat": "^1.0.0",',
+        '+    "passport.socketio-compat": "^1.1.0",',
         '     "socket.io": "^3.0.0"',
         '   }',
         ' }',
@@ -386,7 +386,7 @@ describe('doctor on TypeScript and modern JavaScript', () => {
     assert.equal(readFileSync(join(dir, 'node_modules/dep/index.js'), 'utf8'), "require('passport.socketio');\n");
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')), {
       name: 'ts-app',
-      dependencies: { '@socket.io/redis-adapter': '^8.0.0', 'passport.socketio-compat': '^1.0.0', 'socket.io': '^4.7.0' },
+      dependencies: { '@socket.io/redis-adapter': '^8.0.0', 'passport.socketio-compat': '^1.1.0', 'socket.io': '^4.7.0' },
       devDependencies: { typescript: '^5.0.0' },
     });
     assert.equal(

@@ -5,7 +5,7 @@
  */
 
 /** The release of passport.socketio-compat this doctor moves apps to; `--fix` writes this range. */
-export const COMPAT_RANGE = '^1.0.0';
+export const COMPAT_RANGE = '^1.1.0';
 
 export interface TestedPackage {
   /** The npm name an app pins. */
