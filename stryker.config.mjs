@@ -18,31 +18,43 @@ export default {
     // Fast, in-process suites over real servers; the cheapest first, since a failing file ends the run.
     testFiles: [
       'test/options.test.ts',
+      // options.ts also holds the strategy, rooms, liveSession and cookieSession options.
+      'test/authorize-strategy/options.test.ts',
+      'test/cluster/options.test.ts',
+      'test/identify/cookie-session.test.ts',
       'test/hardening/edges.test.ts',
       'test/hardening/security.test.ts',
       'test/matrix/socketio4-express4-passport07-session119-memory.test.ts',
       'test/matrix/socketio2-express4-passport04-session117-memory.test.ts',
       'test/hardening/properties.test.ts',
       // The facts each decision reports (sources, timings) and the user id the rooms are named by.
-      'test/observability/decision-events.test.ts',
+      'test/events/decision-events.test.ts',
       'test/cluster/helpers.test.ts',
     ],
     nodeArgs: ['--import', 'tsx', '--test-reporter=tap'],
     forceBail: true,
   },
-  // The handshake decision and what it is built from. Left out: index.ts and types.ts (exports and
-  // types), log.ts (one line), decisions.ts (decision events, tested by test/observability), and
-  // the features with suites of their own (cli/, cluster/, engine.ts, strategy/).
+  // The handshake decision and what it is built from: identification by session, the decision,
+  // socket delivery, the legacy contract, errors and options. Left out: index.ts and types.ts
+  // (exports and types), log.ts (one line), events/ (decision events, tested by
+  // test/events), and the features with suites of their own (cli/, cluster/,
+  // authorize-engine.ts and deliver/engine.ts, authorize-strategy.ts and identify's token modules).
   mutate: [
     'src/authorize.ts',
-    'src/handshake.ts',
-    'src/session-id.ts',
-    'src/session-store.ts',
-    'src/passport-user.ts',
+    'src/identify/session.ts',
+    'src/identify/session-id.ts',
+    'src/identify/session-store.ts',
+    'src/identify/passport-user.ts',
+    'src/decide/callbacks.ts',
+    'src/decide/settlement.ts',
+    'src/decide/settle-once.ts',
+    'src/deliver/socket.ts',
+    'src/deliver/client-error.ts',
     'src/legacy/accept.ts',
+    'src/legacy/socketio-09.ts',
     'src/errors.ts',
     'src/options.ts',
-    'src/sockets.ts',
+    'src/filter-sockets-by-user.ts',
   ],
   ignorePatterns: ['dist', 'reports', '.tmp', 'bench', 'demo', 'coverage', '*.tgz'],
   coverageAnalysis: 'perTest',

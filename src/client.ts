@@ -20,6 +20,7 @@
 export const ErrorCodes = {
   SESSION_STORE: 'ERR_SESSION_STORE',
   SESSION_STORE_TIMEOUT: 'ERR_SESSION_STORE_TIMEOUT',
+  SESSION_STORE_INVALID: 'ERR_SESSION_STORE_INVALID',
   NO_SESSION: 'ERR_NO_SESSION',
   PASSPORT_NOT_INITIALIZED: 'ERR_PASSPORT_NOT_INITIALIZED',
   USER_PROPERTY_NOT_FOUND: 'ERR_USER_PROPERTY_NOT_FOUND',
@@ -36,7 +37,12 @@ export const ErrorCodes = {
   STRATEGY_FAILED: 'ERR_STRATEGY_FAILED',
   STRATEGY_ERROR: 'ERR_STRATEGY_ERROR',
   STRATEGY_TIMEOUT: 'ERR_STRATEGY_TIMEOUT',
+  RECOVERY_SKIPS_AUTHORIZATION: 'ERR_RECOVERY_SKIPS_AUTHORIZATION',
+  REQUEST_UNREADABLE: 'ERR_REQUEST_UNREADABLE',
   INVALID_OPTION: 'ERR_INVALID_OPTION',
+  INVALID_ARGUMENT: 'ERR_INVALID_ARGUMENT',
+  SOCKET_IO_4_REQUIRED: 'ERR_SOCKET_IO_4_REQUIRED',
+  CLUSTER_LOOKUP: 'ERR_CLUSTER_LOOKUP',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -71,17 +77,24 @@ const ACTION_OF_CODE: Record<ErrorCode, ConnectErrorAction> = {
   ERR_STRATEGY_FAILED: 'login',
   ERR_SESSION_STORE: 'retry',
   ERR_SESSION_STORE_TIMEOUT: 'retry',
+  ERR_SESSION_STORE_INVALID: 'retry',
+  // The server's configuration must change (connectionStateRecovery.skipMiddlewares: false).
+  ERR_RECOVERY_SKIPS_AUTHORIZATION: 'retry',
   ERR_DESERIALIZE_USER: 'retry',
   ERR_DESERIALIZE_TIMEOUT: 'retry',
   ERR_CALLBACK_THREW: 'retry',
   ERR_CALLBACK_TIMEOUT: 'retry',
   ERR_STRATEGY_ERROR: 'retry',
   ERR_STRATEGY_TIMEOUT: 'retry',
+  ERR_REQUEST_UNREADABLE: 'retry',
   // A token not valid yet (the clocks disagree) will be soon.
   ERR_TOKEN_NOT_ACTIVE: 'retry',
   ERR_HANDSHAKE_REFUSED: 'refused',
-  // Thrown by authorize() on the server at start-up; no client ever receives it.
+  // Thrown at the server's caller (authorize() at start-up, the helpers); no client ever receives them.
   ERR_INVALID_OPTION: 'retry',
+  ERR_INVALID_ARGUMENT: 'retry',
+  ERR_SOCKET_IO_4_REQUIRED: 'retry',
+  ERR_CLUSTER_LOOKUP: 'retry',
 };
 
 /**

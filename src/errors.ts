@@ -65,15 +65,24 @@ export const ErrorCodes = {
    * `skipMiddlewares: false` is set. Critical.
    */
   RECOVERY_SKIPS_AUTHORIZATION: 'ERR_RECOVERY_SKIPS_AUTHORIZATION',
+  /** The handshake request itself could not be read (a hostile or broken request object). Critical; `fail` is not called. */
+  REQUEST_UNREADABLE: 'ERR_REQUEST_UNREADABLE',
   /** An option passed to `authorize()` is missing or of the wrong kind. */
   INVALID_OPTION: 'ERR_INVALID_OPTION',
+  /** A helper (`filterSocketsByUser`, the cluster and logout helpers) was called with a wrong argument. */
+  INVALID_ARGUMENT: 'ERR_INVALID_ARGUMENT',
+  /** A cluster helper was called on socket.io 2 or 3, which cannot reach other nodes' sockets. */
+  SOCKET_IO_4_REQUIRED: 'ERR_SOCKET_IO_4_REQUIRED',
   /** A cluster-wide lookup (`fetchSocketsByUser`) failed in the adapter or did not complete within its `timeout`. */
   CLUSTER_LOOKUP: 'ERR_CLUSTER_LOOKUP',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
-/** Codes a handshake can be refused with (every code but `ERR_INVALID_OPTION` and `ERR_CLUSTER_LOOKUP`). */
-export type AuthorizationErrorCode = Exclude<ErrorCode, 'ERR_INVALID_OPTION' | 'ERR_CLUSTER_LOOKUP'>;
+/** Codes a handshake can be refused with (every code but those of the errors thrown at the caller). */
+export type AuthorizationErrorCode = Exclude<
+  ErrorCode,
+  'ERR_INVALID_OPTION' | 'ERR_INVALID_ARGUMENT' | 'ERR_SOCKET_IO_4_REQUIRED' | 'ERR_CLUSTER_LOOKUP'
+>;
 
 /**
  * Why a handshake was refused. `message` keeps the legacy wording (what `fail` receives),
@@ -105,6 +114,56 @@ export class InvalidOptionError extends TypeError {
     super(`passport.socketio-compat: option "${option}" ${problem}`);
     this.option = option;
   }
+}
+
+/**
+ * Thrown by a helper called with a wrong argument (`filterSocketsByUser(io, filter)`, the cluster
+ * and logout helpers). A `TypeError`, as before; `argument` names the culprit.
+ */
+export class InvalidArgumentError extends TypeError {
+  override readonly name = 'InvalidArgumentError';
+  readonly code = ErrorCodes.INVALID_ARGUMENT;
+  readonly argument: string;
+
+  /** `problem` is the whole sentence after the package prefix, naming the helper and the argument. */
+  constructor(argument: string, problem: string) {
+    super(`passport.socketio-compat: ${problem}`);
+    this.argument = argument;
+  }
+}
+
+/** Thrown by a cluster helper on socket.io 2 or 3, which cannot reach other nodes' sockets. */
+export class UnsupportedSocketIoError extends Error {
+  override readonly name = 'UnsupportedSocketIoError';
+  readonly code = ErrorCodes.SOCKET_IO_4_REQUIRED;
+
+  constructor(helper: string) {
+    super(
+      `passport.socketio-compat: ${helper} needs socket.io 4 or later (fetchSockets, disconnectSockets, socket.data); ` +
+        'on socket.io 2 and 3 use filterSocketsByUser, which sees the sockets of this process only',
+    );
+  }
+}
+
+/**
+ * Why a cluster-wide lookup failed: a node did not answer within the timeout (it died, hangs, or
+ * the adapter's backend is down), or the adapter rejected. `code` is `ERR_CLUSTER_LOOKUP`,
+ * `timedOut` tells the two apart, `cause` holds the adapter's own error.
+ */
+export class ClusterLookupError extends Error {
+  override readonly name = 'ClusterLookupError';
+  readonly code = ErrorCodes.CLUSTER_LOOKUP;
+  readonly timedOut: boolean;
+
+  constructor(message: string, timedOut: boolean, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.timedOut = timedOut;
+  }
+}
+
+/** Steps 1-3 could not read or write the handshake request: refused at once, without `fail`. */
+export function requestUnreadable(cause: unknown): AuthorizationError {
+  return new AuthorizationError(ErrorCodes.REQUEST_UNREADABLE, GENERIC_CLIENT_MESSAGE, true, cause);
 }
 
 export function storeFailure(cause: unknown): AuthorizationError {
@@ -179,7 +238,7 @@ export function messageOf(value: unknown): string {
 }
 
 /** `String(value)` that survives objects whose `toString` throws or that have no prototype. */
-export function safeString(value: unknown): string {
+function safeString(value: unknown): string {
   try {
     return String(value);
   } catch {

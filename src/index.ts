@@ -1,54 +1,60 @@
+// The public API, and nothing else: every name here is part of the package's contract.
 import './types';
 import { authorize } from './authorize';
-import { filterSocketsByUser } from './sockets';
+import { filterSocketsByUser } from './filter-sockets-by-user';
 
-export type { AuthorizeMiddleware } from './authorize';
 export { authorize } from './authorize';
+export type { EngineMiddleware } from './authorize-engine';
+export { authorizeEngine } from './authorize-engine';
+export { authorizeStrategy } from './authorize-strategy';
 export type { IdentityData, SocketIdentity } from './cluster/identity';
-export type { LiveSessionOptions } from './cluster/live-session';
 export type { LogoutRequest, LogoutSocketsOptions } from './cluster/logout';
 export { disconnectOnLogout, logoutSockets } from './cluster/logout';
-export type { RoomsOptions, UserId } from './cluster/rooms';
 export type { SessionEndedPayload, SessionEndedReason } from './cluster/session-ended';
 export { SESSION_ENDED_EVENT } from './cluster/session-ended';
-export { UnsupportedSocketIoError } from './cluster/socket-io';
 export type { DisconnectOptions, FetchSocketsOptions, IdentityFilter, RemoteUserSocket, UserSocketsOptions } from './cluster/user-sockets';
-export { ClusterLookupError, disconnectSession, disconnectUser, emitToUser, fetchSocketsByUser } from './cluster/user-sockets';
-export { socketUser } from './connection-user';
-export type { CookieSessionAuthorizeOptions, CookieSessionOptions } from './cookie-session';
-export type { DecisionEvent, DecisionListener, DecisionMode } from './decisions';
-export { decisionEvents } from './decisions';
-export type { EngineAuthorizeOptions, EngineMiddleware, EngineRefusal } from './engine';
-export { authorizeEngine } from './engine';
+export { disconnectSession, disconnectUser, emitToUser, fetchSocketsByUser } from './cluster/user-sockets';
+export { socketUser } from './deliver/connection-user';
+export type { EngineRefusal } from './deliver/engine';
+export type { ExpiringSocket, TokenExpiredNotice } from './deliver/token-expiry';
 export type { AuthorizationErrorCode, ErrorCode } from './errors';
 export {
   AuthorizationError,
+  ClusterLookupError,
   ErrorCodes,
   GENERIC_CLIENT_MESSAGE,
+  InvalidArgumentError,
   InvalidOptionError,
   LEGACY_MESSAGES,
   REFUSED_MESSAGE,
+  UnsupportedSocketIoError,
 } from './errors';
+export { decisionEvents } from './events/decision-events';
+export type { NamespaceLike, ServerLike, UserFilter, UserSocket } from './filter-sockets-by-user';
+export { filterSocketsByUser } from './filter-sockets-by-user';
+export { STRATEGY_MESSAGES } from './identify/strategy-failures';
 /** The name `@types/passport.socketio` gave the options; the same type. */
-export type { AuthorizeOptions, AuthorizeOptions as PassportSocketIoOptions } from './options';
-export type { NamespaceLike, ServerLike, UserFilter, UserSocket } from './sockets';
-export { filterSocketsByUser } from './sockets';
 export type {
-  ExpiringSocket,
+  AuthorizeOptions,
+  AuthorizeOptions as PassportSocketIoOptions,
+  CookieSessionAuthorizeOptions,
+  CookieSessionOptions,
+  EngineAuthorizeOptions,
+  LiveSessionOptions,
+  RoomsOptions,
   StrategyAuthorizeOptions,
-  StrategyLike,
   StrategyRegistry,
-  TokenExpiredNotice,
-  TokenSource,
-  TokenSources,
-} from './strategy';
-export { authorizeStrategy, STRATEGY_MESSAGES } from './strategy';
+} from './options';
 export type {
   AcceptCallback,
   AnonymousUser,
   AuthenticatedUser,
+  AuthorizeMiddleware,
   CookieParserFactory,
   CookieParserMiddleware,
+  DecisionEvent,
+  DecisionListener,
+  DecisionMode,
   FailCallback,
   HandshakeData,
   LegacyFailCallback,
@@ -57,7 +63,11 @@ export type {
   SignedCookies,
   SocketLike,
   SocketUser,
+  StrategyLike,
   SuccessCallback,
+  TokenSource,
+  TokenSources,
+  UserId,
 } from './types';
 
 /**

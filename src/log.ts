@@ -1,7 +1,7 @@
 import createDebug from 'debug';
 
 /** Every log line goes under this one namespace; enable with DEBUG=passport.socketio-compat:* */
-export const LOG_NAMESPACE = 'passport.socketio-compat';
+const LOG_NAMESPACE = 'passport.socketio-compat';
 
 /**
  * A `debug` logger for one module, silent unless `DEBUG` enables it

@@ -1,18 +1,25 @@
-import { type LiveSessionOptions, type LiveSessionSettings, resolveLiveSessionOption } from './cluster/live-session';
-import { type RoomNaming, type RoomsOptions, resolveRoomsOption } from './cluster/rooms';
-import type { DecisionListener } from './decisions';
+import { getHashes } from 'node:crypto';
 import { InvalidOptionError } from './errors';
 import { defaultSuccess, normaliseFail } from './legacy/callbacks';
-import { checkTimeout, checkUserProperty, describe, optionalBoolean, optionalFunction } from './option-checks';
 import type {
   CookieParserFactory,
   CookieParserMiddleware,
+  DecisionListener,
   FailCallback,
   LegacyFailCallback,
   PassportLike,
   SessionStoreLike,
+  StrategyLike,
   SuccessCallback,
+  TokenSources,
+  UserId,
 } from './types';
+
+// Every option of the package: its type with JSDoc and @default, its default, and its check,
+// which throws an InvalidOptionError naming it. The rest of src/ reads only the checked settings.
+
+/** The longest delay a Node.js timer accepts (2^31 - 1 ms); longer timeouts are refused, longer waits are stepped. */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /** Options of {@link authorize}, the same as the legacy package's, plus a few safe additions. */
 export interface AuthorizeOptions {
@@ -106,8 +113,22 @@ export interface AuthorizeOptions {
   liveSession?: boolean | LiveSessionOptions;
 }
 
-/** The options once checked and defaulted; what the handshake reads. */
-export interface Settings {
+type CallbackOptions = Partial<
+  Pick<AuthorizeOptions, 'userProperty' | 'timeout' | 'includeUserIdInDecisions' | 'success' | 'fail' | 'onDecision'>
+>;
+
+/** The options every mode shares, once checked and defaulted: the user, the callbacks, the timeout, the events. */
+export interface CallbackSettings {
+  userProperty: string;
+  success: SuccessCallback;
+  fail: FailCallback;
+  timeout: number;
+  onDecision: DecisionListener | undefined;
+  includeUserIdInDecisions: boolean;
+}
+
+/** The session options once checked and defaulted: what session identification and the cluster features read. */
+export interface SessionSettings {
   store: SessionStoreLike;
   secrets: readonly string[];
   secret: string | readonly string[];
@@ -115,27 +136,31 @@ export interface Settings {
   cookieParser: CookieParserFactory | CookieParserMiddleware | undefined;
   passport: PassportLike;
   userProperty: string;
-  success: SuccessCallback;
-  fail: FailCallback;
   timeout: number;
   allowUnsignedSessionIdQuery: boolean;
-  onDecision: DecisionListener | undefined;
-  includeUserIdInDecisions: boolean;
   rooms: RoomNaming | undefined;
   liveSession: LiveSessionSettings | undefined;
 }
 
-export const DEFAULT_KEY = 'connect.sid';
-export const DEFAULT_TIMEOUT_MS = 5000;
+/** The options of `authorize()` once checked and defaulted. */
+interface Settings extends CallbackSettings, SessionSettings {}
+
+const DEFAULT_KEY = 'connect.sid';
+const DEFAULT_TIMEOUT_MS = 5000;
 
 /**
- * Checks every option and fills in the defaults. Throws an {@link InvalidOptionError} (a
- * `TypeError`) that names the option and says what to pass.
+ * Checks every option of `authorize()` and fills in the defaults. Throws an
+ * {@link InvalidOptionError} (a `TypeError`) that names the option and says what to pass.
  */
 export function resolveOptions(options: AuthorizeOptions): Settings {
   if (options === null || typeof options !== 'object') {
     throw new InvalidOptionError('options', 'must be an object: authorize({ store, secret, ... })');
   }
+  const session = resolveSessionOptions(options);
+  return { ...session, ...resolveCallbackOptions(options) };
+}
+
+function resolveSessionOptions(options: Partial<AuthorizeOptions>): SessionSettings {
   const store = options.store;
   if (store === undefined || store === null) {
     throw new InvalidOptionError(
@@ -149,32 +174,34 @@ export function resolveOptions(options: AuthorizeOptions): Settings {
   if (typeof store.get !== 'function') {
     throw new InvalidOptionError('store', 'must have a get(sid, callback) method, as express-session stores do');
   }
-
   const secrets = checkSecret(options.secret);
   const key = checkKey(options);
   const cookieParser = optionalFunction(options, 'cookieParser');
-  const passport = options.passport === undefined ? loadPassport() : checkPassport(options.passport);
-  const userProperty = checkUserProperty(options.userProperty);
-  const timeout = checkTimeout(options.timeout, DEFAULT_TIMEOUT_MS);
-  const allowRaw = optionalBoolean(options, 'allowUnsignedSessionIdQuery');
-  const includeUserId = optionalBoolean(options, 'includeUserIdInDecisions');
-
+  const passport = checkPassport(options.passport === undefined ? loadPassport() : options.passport);
   return {
     store,
     secrets,
-    secret: options.secret,
+    secret: options.secret as string | readonly string[],
     key,
     cookieParser,
     passport,
-    userProperty,
-    success: optionalFunction(options, 'success') ?? defaultSuccess,
-    fail: normaliseFail(optionalFunction(options, 'fail')),
-    timeout,
-    allowUnsignedSessionIdQuery: allowRaw,
-    onDecision: optionalFunction(options, 'onDecision'),
-    includeUserIdInDecisions: includeUserId,
+    userProperty: checkUserProperty(options.userProperty),
+    timeout: checkTimeout(options.timeout),
+    allowUnsignedSessionIdQuery: optionalBoolean(options, 'allowUnsignedSessionIdQuery'),
     rooms: resolveRoomsOption(options.rooms),
     liveSession: resolveLiveSessionOption(options.liveSession),
+  };
+}
+
+/** The options every mode shares; a strategy's options extend these, and are checked by this same code. */
+function resolveCallbackOptions(options: CallbackOptions): CallbackSettings {
+  return {
+    userProperty: checkUserProperty(options.userProperty),
+    timeout: checkTimeout(options.timeout),
+    includeUserIdInDecisions: optionalBoolean(options, 'includeUserIdInDecisions'),
+    success: optionalFunction(options, 'success') ?? defaultSuccess,
+    fail: normaliseFail(optionalFunction(options, 'fail')),
+    onDecision: optionalFunction(options, 'onDecision'),
   };
 }
 
@@ -193,7 +220,7 @@ function checkSecret(secret: unknown): readonly string[] {
   return Object.freeze(secrets as string[]);
 }
 
-function checkKey(options: AuthorizeOptions): string {
+function checkKey(options: Partial<AuthorizeOptions>): string {
   const { key, name } = options;
   if (key !== undefined && name !== undefined && key !== name) {
     throw new InvalidOptionError('key', `and "name" disagree ("${String(key)}" vs "${String(name)}"): pass one of them`);
@@ -212,11 +239,514 @@ function checkPassport(passport: unknown): PassportLike {
   return passport as PassportLike;
 }
 
-function loadPassport(): PassportLike {
+/** `require('passport')`, for every mode that was not given a Passport instance. */
+function loadPassport(): unknown {
   try {
-    return checkPassport(require('passport'));
-  } catch (err) {
-    if (err instanceof InvalidOptionError) throw err;
+    return require('passport');
+  } catch {
     throw new InvalidOptionError('passport', 'was not given and require("passport") failed: install passport or pass your instance');
   }
+}
+
+/** A short, safe description of a wrong value, for option errors. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `the string "${value.slice(0, 40)}"` : `a ${typeof value}`;
+}
+
+/** The option if it is a function or absent. */
+function optionalFunction<T extends object, K extends keyof T & string>(options: T, name: K): T[K] {
+  const value = options[name];
+  if (value !== undefined && typeof value !== 'function') {
+    throw new InvalidOptionError(name, `must be a function, not ${describe(value)}`);
+  }
+  return value;
+}
+
+/** The option if it is a boolean, else `false` when absent. */
+function optionalBoolean<T extends object, K extends keyof T & string>(options: T, name: K): boolean {
+  const value = options[name] ?? false;
+  if (typeof value !== 'boolean') throw new InvalidOptionError(name, `must be true or false, not ${describe(value)}`);
+  return value;
+}
+
+function checkUserProperty(value: unknown = 'user'): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidOptionError('userProperty', `must be a non-empty string, not ${describe(value)}`);
+  }
+  return value;
+}
+
+function checkTimeout(value: unknown): number {
+  const timeout = value ?? DEFAULT_TIMEOUT_MS;
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_TIMER_MS) {
+    throw new InvalidOptionError('timeout', `must be a positive number of milliseconds, not ${describe(timeout)}`);
+  }
+  return timeout;
+}
+
+// ---- rooms -------------------------------------------------------------------------------------
+
+/**
+ * The `rooms` option of {@link authorize}: which rooms an accepted socket joins. Every node of a
+ * cluster must use the same naming, and so must the helpers (they find it on their own when the
+ * process has one `authorize({ rooms })`; otherwise pass the same object as their `rooms` option).
+ */
+export interface RoomsOptions {
+  /**
+   * The room of a session, from its session key (a hash of the session id, never the id itself).
+   * @default (key) => `passport:session:${key}`
+   */
+  sessionRoom?: (sessionKey: string) => string;
+  /**
+   * The room of a user, from the user id.
+   * @default (id) => `passport:user:${id}`
+   */
+  userRoom?: (userId: UserId) => string;
+  /**
+   * The user id of an accepted socket, from the deserialized user and Passport's serialized value.
+   * Return a string or a number; anything else leaves the socket out of user rooms.
+   * @default the deserialized user's `id`, else Passport's serialized value
+   */
+  userId?: (user: any, serializedUser: unknown) => unknown;
+}
+
+/** The `rooms` option once checked: what both the handshake and the helpers use. */
+export interface RoomNaming {
+  sessionRoom(sessionKey: string): string;
+  userRoom(userId: UserId): string;
+  userId: ((user: any, serializedUser: unknown) => unknown) | undefined;
+}
+
+const defaultSessionRoom = (sessionKey: string): string => `passport:session:${sessionKey}`;
+const defaultUserRoom = (userId: UserId): string => `passport:user:${userId}`;
+
+export const DEFAULT_ROOM_NAMING: RoomNaming = Object.freeze({
+  sessionRoom: defaultSessionRoom,
+  userRoom: defaultUserRoom,
+  userId: undefined,
+});
+
+/** Checks the `rooms` option of `authorize()`; `undefined` when rooms are off. */
+function resolveRoomsOption(value: unknown): RoomNaming | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return DEFAULT_ROOM_NAMING;
+  return checkRoomsObject(value, 'rooms');
+}
+
+/** Checks a helper's own `rooms` option (the same object the app gave `authorize`). */
+export function checkRoomsObject(value: unknown, optionName: string): RoomNaming {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidOptionError(optionName, 'must be true, or an object { sessionRoom?, userRoom?, userId? } of functions');
+  }
+  const rooms = value as RoomsOptions;
+  for (const name of ['sessionRoom', 'userRoom', 'userId'] as const) {
+    if (rooms[name] !== undefined && typeof rooms[name] !== 'function') {
+      throw new InvalidOptionError(`${optionName}.${name}`, `must be a function, not a ${typeof rooms[name]}`);
+    }
+  }
+  if (!rooms.sessionRoom && !rooms.userRoom && !rooms.userId) return DEFAULT_ROOM_NAMING;
+  return {
+    sessionRoom: rooms.sessionRoom ?? defaultSessionRoom,
+    userRoom: rooms.userRoom ?? defaultUserRoom,
+    userId: rooms.userId,
+  };
+}
+
+// ---- liveSession -------------------------------------------------------------------------------
+
+/**
+ * The `liveSession` option of {@link authorize}: keep checking a socket's session after the
+ * handshake, and end the socket (`session_ended` with the reason, then a disconnect) when the
+ * session is gone, has expired, or is no longer logged in to the same user. The store is read at
+ * most once per session per `interval` on each node, shared by that session's sockets there;
+ * `deserializeUser` is not called again.
+ */
+export interface LiveSessionOptions {
+  /**
+   * Milliseconds between two reads of a session; also how long a read stays good for the checks
+   * before events.
+   * @default 60000
+   */
+  interval?: number;
+  /**
+   * Re-read each session on a timer, so that an idle socket is ended within `interval`.
+   * @default true
+   */
+  timer?: boolean;
+  /**
+   * Hold each incoming event (`socket.use`) until the session has been read within `interval`;
+   * an event of an ended session is dropped.
+   * @default false
+   */
+  beforeEvents?: boolean;
+}
+
+export interface LiveSessionSettings {
+  interval: number;
+  timer: boolean;
+  beforeEvents: boolean;
+}
+
+const DEFAULT_LIVE_SESSION_INTERVAL_MS = 60_000;
+
+/** Checks the `liveSession` option of `authorize()`; `undefined` when the checks are off. */
+function resolveLiveSessionOption(value: unknown): LiveSessionSettings | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { interval: DEFAULT_LIVE_SESSION_INTERVAL_MS, timer: true, beforeEvents: false };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidOptionError('liveSession', 'must be true, or an object { interval?, timer?, beforeEvents? }');
+  }
+  const options = value as LiveSessionOptions;
+  const interval = options.interval ?? DEFAULT_LIVE_SESSION_INTERVAL_MS;
+  if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 1 || interval > MAX_TIMER_MS) {
+    throw new InvalidOptionError('liveSession.interval', `must be a positive number of milliseconds, not ${String(interval)}`);
+  }
+  const timer = options.timer ?? true;
+  const beforeEvents = options.beforeEvents ?? false;
+  if (typeof timer !== 'boolean') throw new InvalidOptionError('liveSession.timer', 'must be true or false');
+  if (typeof beforeEvents !== 'boolean') throw new InvalidOptionError('liveSession.beforeEvents', 'must be true or false');
+  if (!timer && !beforeEvents) {
+    throw new InvalidOptionError('liveSession', 'has both timer and beforeEvents off: nothing would check the session');
+  }
+  return { interval, timer, beforeEvents };
+}
+
+// ---- cookieSession -----------------------------------------------------------------------------
+
+/**
+ * Where a `cookie-session` app keeps its session: the same `name`, `keys` (or `secret`) you give
+ * `cookieSession({ ... })`. Pass that very object if you like; its cookie attributes (`maxAge`,
+ * `httpOnly`, ...) are ignored here.
+ */
+export interface CookieSessionOptions {
+  /**
+   * The session cookie's name; its signature is in the cookie `<name>.sig`.
+   * @default 'session'
+   */
+  name?: string;
+  /**
+   * The keys cookie-session signs with, newest first: the first signs, every one listed still
+   * verifies (key rotation). Give the list, not a `Keygrip` instance (use `algorithm` for its hash).
+   */
+  keys?: readonly string[];
+  /** cookie-session's single-key alternative to `keys`. */
+  secret?: string;
+  /**
+   * The HMAC hash, when the app signs through `new Keygrip(keys, algorithm)`.
+   * @default 'sha1' (Keygrip's default, which cookie-session uses)
+   */
+  algorithm?: string;
+  /** cookie-session's `signed`; must not be `false`: an unsigned cookie proves nothing. */
+  signed?: boolean;
+  [cookieAttribute: string]: unknown;
+}
+
+/**
+ * The options of `authorize` for an app whose session lives in the cookie (`cookie-session`): no
+ * store, no express-session `secret`; the rest (passport, callbacks, timeout, events) as usual.
+ */
+export type CookieSessionAuthorizeOptions = Omit<
+  AuthorizeOptions,
+  'store' | 'secret' | 'key' | 'name' | 'cookieParser' | 'allowUnsignedSessionIdQuery' | 'liveSession'
+> & {
+  /**
+   * The app's cookie-session settings: `authorize({ cookieSession: { name: 'session', keys } })`.
+   * @example
+   * ```js
+   * const sessionOptions = { name: 'session', keys: [process.env.SESSION_KEY] };
+   * app.use(cookieSession(sessionOptions));
+   * io.use(authorize({ cookieSession: sessionOptions, passport }));
+   * ```
+   */
+  cookieSession: CookieSessionOptions;
+};
+
+/** Options that belong to express-session mode and make no sense next to `cookieSession`. */
+const STORE_MODE_OPTIONS = ['store', 'secret', 'key', 'name', 'cookieParser', 'allowUnsignedSessionIdQuery', 'liveSession'] as const;
+
+/** The `cookieSession` option once checked: the cookie's name, and the keys and hash it is signed with. */
+export interface CookieSessionSettings {
+  name: string;
+  keys: readonly string[];
+  algorithm: string;
+}
+
+/**
+ * Checks the `cookieSession` option of `authorize()`: `undefined` for options without it; else a
+ * clear {@link InvalidOptionError} naming `cookieSession.*` for anything cookie-session itself would
+ * not sign with, or naming an express-session option given next to it.
+ */
+export function resolveCookieSessionOptions(options: AuthorizeOptions | CookieSessionAuthorizeOptions): CookieSessionSettings | undefined {
+  if (options === null || typeof options !== 'object' || !('cookieSession' in options) || options.cookieSession === undefined) {
+    return undefined;
+  }
+  for (const option of STORE_MODE_OPTIONS) {
+    if ((options as Record<string, unknown>)[option] !== undefined) {
+      throw new InvalidOptionError(
+        option,
+        `cannot be used with "cookieSession": the session is in the cookie-session cookie, ${
+          option === 'liveSession' ? 'with no store to watch' : 'signed with cookieSession.keys'
+        }`,
+      );
+    }
+  }
+  const value: unknown = options.cookieSession;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidOptionError('cookieSession', `must be the app's cookie-session options ({ name, keys }), not ${describe(value)}`);
+  }
+  const cookieSession = value as CookieSessionOptions;
+  const name = cookieSession.name ?? 'session';
+  if (typeof name !== 'string' || name === '' || /[;=,\s]/.test(name)) {
+    throw new InvalidOptionError('cookieSession.name', `must be the session cookie's name, not ${describe(name)}`);
+  }
+  if (cookieSession.signed === false) {
+    throw new InvalidOptionError('cookieSession.signed', 'must not be false: an unsigned session cookie can be written by anyone');
+  }
+  const keys = checkKeys(cookieSession);
+  const algorithm = cookieSession.algorithm ?? 'sha1';
+  if (typeof algorithm !== 'string' || !getHashes().includes(algorithm.toLowerCase())) {
+    throw new InvalidOptionError(
+      'cookieSession.algorithm',
+      `must be a hash Node.js knows (Keygrip's default is 'sha1'), not ${describe(algorithm)}`,
+    );
+  }
+  return { name, keys, algorithm };
+}
+
+function checkKeys(options: CookieSessionOptions): readonly string[] {
+  const hint = 'pass the same keys (newest first) or secret your cookieSession({ ... }) uses';
+  const { keys, secret } = options;
+  if (keys !== undefined && keys !== null) {
+    if (!Array.isArray(keys)) {
+      throw new InvalidOptionError(
+        'cookieSession.keys',
+        `must be an array of strings, not ${describe(keys)} (for a Keygrip, pass its keys and algorithm): ${hint}`,
+      );
+    }
+    if (keys.length === 0) throw new InvalidOptionError('cookieSession.keys', `must not be empty: ${hint}`);
+    for (const key of keys) {
+      if (typeof key !== 'string' || key === '') {
+        throw new InvalidOptionError('cookieSession.keys', `must hold non-empty strings, not ${describe(key)}: ${hint}`);
+      }
+    }
+    return Object.freeze([...keys]);
+  }
+  if (typeof secret === 'string' && secret !== '') return Object.freeze([secret]);
+  throw new InvalidOptionError('cookieSession.keys', `is required: ${hint}`);
+}
+
+// ---- strategy ----------------------------------------------------------------------------------
+
+/** A Passport instance as strategy mode reads it: where `passport.use(...)` registered the strategies. */
+export interface StrategyRegistry {
+  _strategy?(name: string): StrategyLike | undefined;
+  _strategies?: Record<string, StrategyLike>;
+}
+
+/**
+ * Options of {@link authorizeStrategy}: the callbacks and settings of `authorize`, a Passport
+ * strategy, and where to find the token. Give `store` and `secret` too, and session cookies are
+ * accepted as well (see `order`).
+ */
+export interface StrategyAuthorizeOptions extends Partial<Omit<AuthorizeOptions, 'passport'>> {
+  /**
+   * The strategy: the name it was registered under (`passport.use(new JwtStrategy(...))` registers
+   * `'jwt'`), or the strategy instance itself. It runs with `{ session: false }`.
+   */
+  strategy: string | StrategyLike;
+  /**
+   * The Passport instance the strategy is registered on (and, with `store`, whose
+   * `deserializeUser` loads session users).
+   * @default require('passport')
+   */
+  passport?: StrategyRegistry | AuthorizeOptions['passport'];
+  /**
+   * Where the token is looked for, in this order: the `Authorization: Bearer` header, the
+   * `handshake.auth` field, the query parameter. The strategy sees it as `Authorization: Bearer`
+   * wherever it came from, so passport-jwt's `fromAuthHeaderAsBearerToken()` reads all of them.
+   * @default { header: true, auth: 'token', query: false } (at the engine level, `auth: false`)
+   */
+  tokenFrom?: Partial<TokenSources>;
+  /**
+   * With `store` and `secret`: which to try first. The second is tried when the first finds no
+   * user; `fail` gets the failure of the first one whose credential was sent.
+   * @default 'session-first'
+   */
+  order?: 'session-first' | 'strategy-first';
+  /**
+   * Disconnect a socket let in by a token when the token's `exp` passes, after emitting
+   * `expiredEvent` to it with `{ code: 'ERR_TOKEN_EXPIRED', message: 'Token expired' }`.
+   * Only for `authorizeStrategy` (the engine level has no socket to disconnect).
+   * @default false
+   */
+  expireWithToken?: boolean;
+  /**
+   * The event a socket receives just before `expireWithToken` disconnects it.
+   * @default 'token_expired'
+   */
+  expiredEvent?: string;
+}
+
+/** The options of `authorizeStrategy()` (or `authorizeEngine()` with a strategy), once checked and defaulted. */
+export interface StrategySettings extends CallbackSettings {
+  strategy: string | StrategyLike;
+  /** Where a strategy given by name is looked up; undefined for a strategy instance without `passport`. */
+  registry: StrategyRegistry | undefined;
+  tokenFrom: TokenSources;
+  order: StrategyOrder;
+  expireWithToken: boolean;
+  expiredEvent: string;
+  /** The session options, when `store` or `secret` was given: session cookies are accepted too. */
+  session: SessionSettings | undefined;
+}
+
+type StrategyOrder = NonNullable<StrategyAuthorizeOptions['order']>;
+
+/** Where the strategy runs: on each socket (`io.use`), or once per connection at the engine. */
+type StrategyLevel = 'socket' | 'engine';
+
+const DEFAULT_EXPIRED_EVENT = 'token_expired';
+const DEFAULT_TOKEN_FROM: Record<StrategyLevel, TokenSources> = {
+  socket: { header: true, auth: 'token', query: false },
+  engine: { header: true, auth: false, query: false },
+};
+
+/**
+ * Checks every option of `authorizeStrategy()`. The options it shares with `authorize` are checked
+ * by the same code; with `store` or `secret`, so are the session options.
+ */
+export function resolveStrategyOptions(options: StrategyAuthorizeOptions, level: StrategyLevel): StrategySettings {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidOptionError('options', "must be an object: authorizeStrategy({ strategy: 'jwt', ... })");
+  }
+  const strategy = checkStrategy(options.strategy);
+  const registry = typeof strategy === 'string' || options.passport !== undefined ? checkRegistry(options.passport) : undefined;
+  const callbacks = resolveCallbackOptions(options);
+  const expireWithToken = optionalBoolean(options, 'expireWithToken');
+  if (expireWithToken && level === 'engine') {
+    throw new InvalidOptionError(
+      'expireWithToken',
+      'works with authorizeStrategy() installed with io.use(): the engine level has no socket to disconnect',
+    );
+  }
+  const expiredEvent = options.expiredEvent ?? DEFAULT_EXPIRED_EVENT;
+  if (typeof expiredEvent !== 'string' || expiredEvent === '') {
+    throw new InvalidOptionError('expiredEvent', `must be a non-empty event name, not ${describe(expiredEvent)}`);
+  }
+  const order = options.order ?? 'session-first';
+  if (order !== 'session-first' && order !== 'strategy-first') {
+    throw new InvalidOptionError('order', `must be 'session-first' or 'strategy-first', not ${describe(order)}`);
+  }
+  const tokenFrom = checkTokenFrom(options.tokenFrom, level);
+  const withSession = options.store !== undefined || options.secret !== undefined;
+  return {
+    ...callbacks,
+    strategy,
+    registry,
+    tokenFrom,
+    order,
+    expireWithToken,
+    expiredEvent,
+    session: withSession ? resolveSessionOptions(options as Partial<AuthorizeOptions>) : undefined,
+  };
+}
+
+/**
+ * Options of {@link authorizeEngine}: those of `authorize` (session cookies), or those of
+ * `authorizeStrategy` (a Passport strategy, with or without session cookies).
+ */
+export type EngineAuthorizeOptions = AuthorizeOptions | StrategyAuthorizeOptions;
+
+/** The options of `authorizeEngine()`, checked as `authorize` or `authorizeStrategy` checks them. */
+type EngineSettings = { strategy: false; settings: Settings } | { strategy: true; settings: StrategySettings };
+
+export function resolveEngineOptions(options: EngineAuthorizeOptions): EngineSettings {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidOptionError(
+      'options',
+      'must be an object: authorizeEngine({ store, secret, ... }) or authorizeEngine({ strategy, ... })',
+    );
+  }
+  const resolved: EngineSettings =
+    'strategy' in options && options.strategy !== undefined
+      ? { strategy: true, settings: resolveStrategyOptions(options, 'engine') }
+      : { strategy: false, settings: resolveOptions(options as AuthorizeOptions) };
+  const session = resolved.strategy ? resolved.settings.session : resolved.settings;
+  // Options that act on the socket once accepted (rooms, live session checks) have nothing to act on here.
+  if (session?.rooms || session?.liveSession) {
+    const option = ['rooms', 'liveSession'].find((name) => (options as unknown as Record<string, unknown>)[name]) ?? 'options';
+    throw new InvalidOptionError(
+      option,
+      'acts on each socket after the handshake, and the engine level has no socket: use authorize() or authorizeStrategy() with io.use() for it',
+    );
+  }
+  return resolved;
+}
+
+function checkStrategy(strategy: unknown): string | StrategyLike {
+  const hint = "pass the name it was registered under with passport.use() ('jwt'), or the instance (new JwtStrategy(...))";
+  if (typeof strategy === 'string') {
+    if (strategy === '') throw new InvalidOptionError('strategy', `must not be empty: ${hint}`);
+    return strategy;
+  }
+  if (typeof strategy === 'function') {
+    throw new InvalidOptionError('strategy', `must be a strategy instance, not its class or a function: ${hint}`);
+  }
+  if (strategy === null || typeof strategy !== 'object' || typeof (strategy as StrategyLike).authenticate !== 'function') {
+    throw new InvalidOptionError('strategy', `is required: ${hint}`);
+  }
+  return strategy as StrategyLike;
+}
+
+function checkRegistry(passport: unknown): StrategyRegistry {
+  const candidate = (passport === undefined ? loadPassport() : passport) as StrategyRegistry | null;
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    (typeof candidate._strategy !== 'function' && (candidate._strategies === null || typeof candidate._strategies !== 'object'))
+  ) {
+    throw new InvalidOptionError(
+      'passport',
+      'must be the Passport instance the strategy is registered on (require("passport") or new Passport())',
+    );
+  }
+  return candidate;
+}
+
+function checkTokenFrom(tokenFrom: unknown, level: StrategyLevel): TokenSources {
+  const defaults = DEFAULT_TOKEN_FROM[level];
+  if (tokenFrom === undefined) return defaults;
+  if (tokenFrom === null || typeof tokenFrom !== 'object' || Array.isArray(tokenFrom)) {
+    throw new InvalidOptionError(
+      'tokenFrom',
+      `must be an object like { header: true, auth: 'token', query: 'token' }, not ${describe(tokenFrom)}`,
+    );
+  }
+  const given = tokenFrom as Partial<Record<keyof TokenSources, unknown>>;
+  const header = given.header ?? defaults.header;
+  if (typeof header !== 'boolean') {
+    throw new InvalidOptionError('tokenFrom', `.header must be true or false, not ${describe(header)}`);
+  }
+  const auth = checkFieldName(given.auth ?? defaults.auth, 'auth');
+  if (auth !== false && level === 'engine') {
+    throw new InvalidOptionError(
+      'tokenFrom',
+      '.auth cannot be read at the engine level: handshake.auth arrives with each namespace, after the engine handshake. Use header or query, or authorizeStrategy() with io.use()',
+    );
+  }
+  const query = checkFieldName(given.query ?? defaults.query, 'query');
+  if (!header && auth === false && query === false) {
+    throw new InvalidOptionError('tokenFrom', 'turns off every place a token could come from');
+  }
+  return Object.freeze({ header, auth, query });
+}
+
+function checkFieldName(value: unknown, field: 'auth' | 'query'): string | false {
+  if (value === false) return false;
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidOptionError('tokenFrom', `.${field} must be a field name or false, not ${describe(value)}`);
+  }
+  return value;
 }

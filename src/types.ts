@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { AuthorizationError, AuthorizationErrorCode } from './errors';
 
 declare global {
   namespace Express {
@@ -30,7 +31,7 @@ declare module 'http' {
 export type SignedCookies = Record<string, string | false | object>;
 
 /** The fields your app declared on `Express.User` (none until you augment it). */
-export type AppUserField = Exclude<keyof Express.User, 'logged_in'>;
+type AppUserField = Exclude<keyof Express.User, 'logged_in'>;
 
 /** A user who logged in through Passport: your `Express.User` with `logged_in: true`. */
 export type AuthenticatedUser = Express.User & { logged_in: true };
@@ -47,7 +48,7 @@ export type AnonymousUser = { logged_in: false } & { readonly [field in AppUserF
  * A user as apps typed it against `@types/passport.socketio` (`any`), for an app that never
  * declared its user on `Express.User`: `logged_in` and any field of the app's own.
  */
-export interface UntypedUser {
+interface UntypedUser {
   logged_in: boolean;
   [field: string]: any;
 }
@@ -60,7 +61,7 @@ export interface UntypedUser {
 export type SocketUser = [AppUserField] extends [never] ? UntypedUser : AuthenticatedUser | AnonymousUser;
 
 /** The user `success` receives: the one the handshake found (any field, until you declare yours). */
-export type LoggedInUser = [AppUserField] extends [never] ? UntypedUser : AuthenticatedUser;
+type LoggedInUser = [AppUserField] extends [never] ? UntypedUser : AuthenticatedUser;
 
 /**
  * The handshake request as the callbacks receive it (`socket.request` on socket.io 1 and later),
@@ -89,7 +90,7 @@ export interface HandshakeData extends Omit<IncomingMessage, 'user'> {
 export type AcceptCallback = (err?: Error | string | null, accepted?: boolean) => void;
 
 /** The handshake request as `success` receives it: its user was found and is logged in. */
-export interface SuccessData extends HandshakeData {
+interface SuccessData extends HandshakeData {
   user: LoggedInUser;
 }
 
@@ -106,7 +107,7 @@ export type FailCallback = (
   message: string,
   critical: boolean,
   accept: AcceptCallback,
-  error: import('./errors').AuthorizationError,
+  error: AuthorizationError,
 ) => void;
 
 /** The two-argument `fail(data, accept)` of early releases, still honoured. */
@@ -134,3 +135,118 @@ export interface SocketLike {
   request: IncomingMessage;
   handshake?: { query?: any; auth?: any };
 }
+
+/** A socket.io middleware: `io.use(authorize(...))`, or called by hand as `(socket, next)`. */
+export type AuthorizeMiddleware = (socket: SocketLike, next: (err?: Error) => void) => void;
+
+/** Where the session id of a handshake came from. */
+export type SessionIdSource = 'cookie' | 'query' | 'none';
+
+/** Where a handshake's token came from: the `Authorization` header, `handshake.auth`, the query, or nowhere. */
+export type TokenSource = 'header' | 'auth' | 'query' | 'none';
+
+/** The places a token is looked for, in this order: header, `handshake.auth`, query. */
+export interface TokenSources {
+  /** `Authorization: Bearer <token>`. Works with HTTP long-polling, and from Node.js clients over WebSocket. */
+  header: boolean;
+  /** The field of `socket.handshake.auth` (socket.io 3 and later), or `false`. */
+  auth: string | false;
+  /** The query parameter, or `false`. Tokens in URLs end up in access logs: enable it only if you need it. */
+  query: string | false;
+}
+
+/** A Passport strategy, as far as this package needs one: `new JwtStrategy(...)` and the like. */
+export interface StrategyLike {
+  authenticate(req: any, options?: any): unknown;
+  name?: string;
+}
+
+/** A user id as rooms and `socket.data` carry it. */
+export type UserId = string | number;
+
+/** Which entry point decided the handshake. */
+export type DecisionMode = 'authorize' | 'engine' | 'strategy';
+
+/**
+ * One decided handshake, for logs and metrics. It never holds a cookie, a session id, a token or
+ * a secret; `userId` only when the app opts in with `includeUserIdInDecisions`. The object is
+ * frozen (every listener gets the same one): copy it to add fields.
+ *
+ * @example
+ * ```js
+ * authorize({
+ *   store, secret,
+ *   onDecision(event) {
+ *     // { mode: 'authorize', accepted: false, code: 'ERR_NO_SESSION', critical: false,
+ *     //   sessionIdSource: 'none', sessionIdRejected: true, namespace: '/', transport: 'websocket',
+ *     //   storeMs: null, deserializeMs: null, totalMs: 0.21 }
+ *     if (event.critical) console.error('socket auth is failing:', event.code);
+ *   },
+ * });
+ * ```
+ */
+export interface DecisionEvent {
+  mode: DecisionMode;
+  /** Whether the connection was let in. */
+  accepted: boolean;
+  /**
+   * The outcome: `'OK'` for a found user who was accepted, else the failure's code (also when
+   * `fail` let an anonymous visitor in), `ERR_HANDSHAKE_REFUSED` when `success` refused, or the
+   * code of a callback that threw or timed out.
+   */
+  code: 'OK' | AuthorizationErrorCode;
+  /** True for failures where something went wrong, rather than a visitor not logged in. */
+  critical: boolean;
+  /** Where the session id came from: the cookie, a signed or (legacy option) raw query, or nowhere. */
+  sessionIdSource: SessionIdSource;
+  /**
+   * True when a session cookie or `session_id` query value was sent but none could be used (a
+   * signature no secret verifies, or an unsigned query value while `allowUnsignedSessionIdQuery`
+   * is off). Many of these are forged cookies, or a secret dropped from rotation too early.
+   */
+  sessionIdRejected: boolean;
+  /**
+   * Where the bearer token came from, in the modes that read tokens (`authorizeStrategy`, and
+   * `authorizeEngine` with a strategy); absent otherwise. Never the token itself.
+   */
+  tokenSource?: TokenSource;
+  /** The namespace, where the transport knows it (`authorize`: yes; engine level: no). */
+  namespace: string | undefined;
+  /** `'websocket'` or `'polling'`, where known. */
+  transport: string | undefined;
+  /** Milliseconds the store took, or null when it was not read. */
+  storeMs: number | null;
+  /** Milliseconds `deserializeUser` took, or null when it was not called. */
+  deserializeMs: number | null;
+  /** Milliseconds from the start of the handshake to the decision. */
+  totalMs: number;
+  /**
+   * The user id, only with `includeUserIdInDecisions: true` and a found user whose id (its `id`,
+   * else Passport's serialized value) is a string or a finite number; never an object.
+   */
+  userId?: string | number;
+}
+
+/**
+ * Hears of decided handshakes. It runs after the decision has reached socket.io; what it
+ * throws, or the rejection of a promise it returns, is ignored (logged under DEBUG).
+ */
+export type DecisionListener = (event: DecisionEvent) => void;
+
+/**
+ * What identification found, before the app's callbacks decide: the user (already carrying
+ * `logged_in: true`) and how it was found, or why there is none.
+ */
+export type Identity =
+  | {
+      user: object;
+      /** What the strategy passed as `info` (strategy mode), set on the request as `authInfo`. */
+      info?: unknown;
+      method: 'session' | 'token';
+      /** The token's `exp` in milliseconds, for a user found by a JWT. */
+      tokenExpiresAt?: number | undefined;
+    }
+  | { failure: AuthorizationError };
+
+/** How a handshake ended: `null` when accepted, else why it was refused. */
+export type Verdict = Error | null;

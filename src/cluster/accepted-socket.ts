@@ -1,15 +1,17 @@
-import type { HandshakeFacts } from '../decisions';
+import type { HandshakeRecord } from '../decide/record';
+import { ErrorCodes, notLoggedIn } from '../errors';
 import { log } from '../log';
-import type { SocketLike } from '../types';
+import type { LiveSessionSettings, RoomNaming } from '../options';
+import type { SocketLike, Verdict } from '../types';
 import { endedSince, listenForEndedRooms, rememberAtLeast } from './ended-rooms';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
-import { createSessionWatch, type LiveSessionSettings, type WatchedSocket } from './live-session';
-import { type RoomNaming, registerNaming, sessionKeyOf, sharedName } from './rooms';
+import { createSessionWatch, type WatchedSocket } from './live-session';
+import { registerNaming, sessionKeyOf, sharedName } from './rooms';
 
 const debug = log('cluster');
 
 /** The options of `authorize()` this module reads. */
-export interface AcceptedSocketSettings {
+interface AcceptedSocketSettings {
   store: Parameters<typeof createSessionWatch>[0];
   passport: Parameters<typeof createSessionWatch>[1];
   timeout: number;
@@ -59,12 +61,12 @@ export function createAfterAccept(settings: AcceptedSocketSettings): AcceptedSoc
   const hooks: AcceptedSocketHooks = { afterAccept };
   if (naming) {
     hooks.onHandshake = (socket) => listenForEndedRooms((socket as AcceptedSocket).nsp);
-    hooks.endedInFlight = (facts) => {
+    hooks.endedInFlight = (record) => {
       try {
-        const user = facts.user as { logged_in?: unknown } | undefined;
-        if (user?.logged_in !== true || facts.sessionId === '') return false;
-        const joined = roomsOf(naming, facts.sessionId, user, facts.serializedUser);
-        return joined !== undefined && endedSince(joined.rooms, facts.started);
+        const user = record.user as { logged_in?: unknown } | undefined;
+        if (user?.logged_in !== true || record.sessionId === '') return false;
+        const joined = roomsOf(naming, record.sessionId, user, record.serializedUser);
+        return joined !== undefined && endedSince(joined.rooms, record.started);
       } catch {
         return false;
       }
@@ -72,17 +74,17 @@ export function createAfterAccept(settings: AcceptedSocketSettings): AcceptedSoc
   }
   return hooks;
 
-  function afterAccept(acceptedSocket: SocketLike, facts: HandshakeFacts): void {
+  function afterAccept(acceptedSocket: SocketLike, record: HandshakeRecord): void {
     const socket = acceptedSocket as AcceptedSocket;
     try {
       // This handshake's own user and session: the shared request may hold another namespace's by now.
-      const user = facts.user as { logged_in?: unknown } | undefined;
-      const sessionId = facts.sessionId;
+      const user = record.user as { logged_in?: unknown } | undefined;
+      const sessionId = record.sessionId;
       if (user?.logged_in !== true || typeof sessionId !== 'string' || sessionId === '') return;
 
       let roomsLater: string[] | undefined;
       if (naming) {
-        const joined = roomsOf(naming, sessionId, user, facts.serializedUser);
+        const joined = roomsOf(naming, sessionId, user, record.serializedUser);
         if (joined) {
           const data = socket.data;
           // socket.io 4 (the one with socket.data) drops the rooms of a socket refused later on.
@@ -95,7 +97,7 @@ export function createAfterAccept(settings: AcceptedSocketSettings): AcceptedSoc
         }
       }
       if (roomsLater || watch) {
-        pending.set(socket, { rooms: roomsLater, serializedUser: facts.serializedUser, sessionId });
+        pending.set(socket, { rooms: roomsLater, serializedUser: record.serializedUser, sessionId });
         const namespace = socket.nsp;
         if (namespace && !listening.has(namespace)) {
           listening.add(namespace);
@@ -108,10 +110,22 @@ export function createAfterAccept(settings: AcceptedSocketSettings): AcceptedSoc
   }
 }
 
-export interface AcceptedSocketHooks {
-  afterAccept(socket: SocketLike, facts: HandshakeFacts): void;
+/**
+ * The verdict socket.io gets: an accepted handshake whose session rooms a logout ended while it
+ * was in flight (it read the session before the logout) is refused as a visitor with no session.
+ */
+export function reviewVerdict(hooks: AcceptedSocketHooks | undefined, record: HandshakeRecord, verdict: Verdict): Verdict {
+  if (verdict !== null || !hooks?.endedInFlight?.(record)) return verdict;
+  debug('the session was logged out while the handshake was in flight: refused');
+  const failure = notLoggedIn(ErrorCodes.NO_SESSION);
+  record.failure = failure;
+  return failure;
+}
+
+interface AcceptedSocketHooks {
+  afterAccept(socket: SocketLike, record: HandshakeRecord): void;
   onHandshake?: (socket: SocketLike) => void;
-  endedInFlight?: (facts: HandshakeFacts) => boolean;
+  endedInFlight?: (record: HandshakeRecord) => boolean;
 }
 
 function roomsOf(

@@ -16,14 +16,14 @@ const endedAt = new Map<string, number>();
 let horizonMs = 60_000;
 
 /** The server-side event nodes tell each other of an ended room with. */
-export const ROOM_ENDED_EVENT = 'passport.socketio-compat:room-ended';
+const ROOM_ENDED_EVENT = 'passport.socketio-compat:room-ended';
 
 /** An authorizer's handshakes can last up to its store, deserializer and callback timeouts. */
 export function rememberAtLeast(timeoutMs: number): void {
   horizonMs = Math.max(horizonMs, 3 * timeoutMs + 1000);
 }
 
-export function recordRoomEnded(room: unknown): void {
+function recordRoomEnded(room: unknown): void {
   if (typeof room !== 'string' || room === '') return;
   const at = performance.now();
   for (const [name, when] of endedAt) {

@@ -1,5 +1,7 @@
-import { userIdOf } from '../passport-user';
-import { asUserId, type RoomNaming, type UserId } from './rooms';
+import { userIdOf } from '../identify/passport-user';
+import type { RoomNaming } from '../options';
+import type { UserId } from '../types';
+import { asUserId } from './rooms';
 
 /** The field of `socket.data` (socket.io 4) that holds a logged-in socket's {@link SocketIdentity}. */
 export const IDENTITY_KEY = 'passport';

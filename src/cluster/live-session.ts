@@ -1,69 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { AuthorizationError, InvalidOptionError } from '../errors';
+import { AuthorizationError } from '../errors';
+import { readSerializedUser } from '../identify/passport-user';
+import { isNoSuchSession, loadSession, type StoredSession } from '../identify/session-store';
 import { log } from '../log';
-import { readSerializedUser } from '../passport-user';
-import { isNoSuchSession, loadSession, type StoredSession } from '../session-store';
+import type { LiveSessionSettings } from '../options';
 import type { PassportLike, SessionStoreLike } from '../types';
 import { endSocket, type SessionEndedReason } from './session-ended';
 
 const debug = log('live-session');
-
-/**
- * The `liveSession` option of {@link authorize}: keep checking a socket's session after the
- * handshake, and end the socket (`session_ended` with the reason, then a disconnect) when the
- * session is gone, has expired, or is no longer logged in to the same user. The store is read at
- * most once per session per `interval` on each node, shared by that session's sockets there;
- * `deserializeUser` is not called again.
- */
-export interface LiveSessionOptions {
-  /**
-   * Milliseconds between two reads of a session; also how long a read stays good for the checks
-   * before events.
-   * @default 60000
-   */
-  interval?: number;
-  /**
-   * Re-read each session on a timer, so that an idle socket is ended within `interval`.
-   * @default true
-   */
-  timer?: boolean;
-  /**
-   * Hold each incoming event (`socket.use`) until the session has been read within `interval`;
-   * an event of an ended session is dropped.
-   * @default false
-   */
-  beforeEvents?: boolean;
-}
-
-export interface LiveSessionSettings {
-  interval: number;
-  timer: boolean;
-  beforeEvents: boolean;
-}
-
-export const DEFAULT_LIVE_SESSION_INTERVAL_MS = 60_000;
-
-/** Checks the `liveSession` option of `authorize()`; `undefined` when the checks are off. */
-export function resolveLiveSessionOption(value: unknown): LiveSessionSettings | undefined {
-  if (value === undefined || value === false) return undefined;
-  if (value === true) return { interval: DEFAULT_LIVE_SESSION_INTERVAL_MS, timer: true, beforeEvents: false };
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidOptionError('liveSession', 'must be true, or an object { interval?, timer?, beforeEvents? }');
-  }
-  const options = value as LiveSessionOptions;
-  const interval = options.interval ?? DEFAULT_LIVE_SESSION_INTERVAL_MS;
-  if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 1 || interval > 2_147_483_647) {
-    throw new InvalidOptionError('liveSession.interval', `must be a positive number of milliseconds, not ${String(interval)}`);
-  }
-  const timer = options.timer ?? true;
-  const beforeEvents = options.beforeEvents ?? false;
-  if (typeof timer !== 'boolean') throw new InvalidOptionError('liveSession.timer', 'must be true or false');
-  if (typeof beforeEvents !== 'boolean') throw new InvalidOptionError('liveSession.beforeEvents', 'must be true or false');
-  if (!timer && !beforeEvents) {
-    throw new InvalidOptionError('liveSession', 'has both timer and beforeEvents off: nothing would check the session');
-  }
-  return { interval, timer, beforeEvents };
-}
 
 /** A connected socket as the checks use it, of any socket.io major. */
 export interface WatchedSocket {
@@ -96,7 +40,7 @@ interface WatchedSession {
 // opened together are not all read at the same moment.
 const SLOTS = 10;
 
-export interface SessionWatch {
+interface SessionWatch {
   /** Starts checking a socket that has just connected, with the session its own handshake read. */
   add(socket: WatchedSocket, serializedUser: unknown, sessionId: string): void;
 }
@@ -151,7 +95,7 @@ export function createSessionWatch(
     const judged = watched.more ? [watched.socket, watched.user, ...watched.more] : [watched.socket, watched.user];
     let storeHadIt = false;
     // loadSession treats an expired session as none; the client is told which it was.
-    const probe: SessionStoreLike = {
+    const storeTellingExpiry: SessionStoreLike = {
       get: (sid, callback) =>
         store.get(sid, (err: unknown, session?: unknown) => {
           // File stores report a missing session as ENOENT; express-session reads that as no session.
@@ -160,7 +104,7 @@ export function createSessionWatch(
           callback(err, session);
         }),
     };
-    loadSession(probe, watched.sessionId, timeoutMs, (error, session) => {
+    loadSession(storeTellingExpiry, watched.sessionId, timeoutMs, (error, session) => {
       const waiting = watched.waiting ?? [];
       watched.waiting = null;
       if (error) {

@@ -1,10 +1,11 @@
-import { AuthorizationError, InvalidOptionError } from '../errors';
+import { AuthorizationError, InvalidArgumentError, InvalidOptionError } from '../errors';
+import { readSerializedUser } from '../identify/passport-user';
 import { log } from '../log';
-import { readSerializedUser } from '../passport-user';
-import type { PassportLike } from '../types';
+import type { RoomsOptions } from '../options';
+import type { PassportLike, UserId } from '../types';
 import { announceRoomEnded } from './ended-rooms';
 import { userIdFor } from './identity';
-import { namingFor, type RoomsOptions, sessionKeyOf, type UserId } from './rooms';
+import { namingFor, sessionKeyOf } from './rooms';
 import { checkReason, endRoom } from './session-ended';
 import { namespacesOf, type ServerOrNamespace } from './socket-io';
 
@@ -107,7 +108,7 @@ export function disconnectOnLogout(
 function planLogout(io: ServerOrNamespace, req: LogoutRequest, options: LogoutSocketsOptions, helper: string): (() => void) | undefined {
   checkLogoutOptions(options);
   if (req === null || typeof req !== 'object') {
-    throw new TypeError(`passport.socketio-compat: ${helper}: req must be the Express request`);
+    throw new InvalidArgumentError('req', `${helper}: req must be the Express request`);
   }
   const reason = checkReason(options.reason, 'logout');
   const namespaces = namespacesOf(io, helper);

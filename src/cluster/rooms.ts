@@ -1,48 +1,7 @@
 import { createHash } from 'node:crypto';
-import { InvalidOptionError } from '../errors';
-
-/** A user id as rooms and `socket.data` carry it. */
-export type UserId = string | number;
-
-/**
- * The `rooms` option of {@link authorize}: which rooms an accepted socket joins. Every node of a
- * cluster must use the same naming, and so must the helpers (they find it on their own when the
- * process has one `authorize({ rooms })`; otherwise pass the same object as their `rooms` option).
- */
-export interface RoomsOptions {
-  /**
-   * The room of a session, from its session key (a hash of the session id, never the id itself).
-   * @default (key) => `passport:session:${key}`
-   */
-  sessionRoom?: (sessionKey: string) => string;
-  /**
-   * The room of a user, from the user id.
-   * @default (id) => `passport:user:${id}`
-   */
-  userRoom?: (userId: UserId) => string;
-  /**
-   * The user id of an accepted socket, from the deserialized user and Passport's serialized value.
-   * Return a string or a number; anything else leaves the socket out of user rooms.
-   * @default the deserialized user's `id`, else Passport's serialized value
-   */
-  userId?: (user: any, serializedUser: unknown) => unknown;
-}
-
-/** The `rooms` option once checked: what both the handshake and the helpers use. */
-export interface RoomNaming {
-  sessionRoom(sessionKey: string): string;
-  userRoom(userId: UserId): string;
-  userId: ((user: any, serializedUser: unknown) => unknown) | undefined;
-}
-
-const defaultSessionRoom = (sessionKey: string): string => `passport:session:${sessionKey}`;
-const defaultUserRoom = (userId: UserId): string => `passport:user:${userId}`;
-
-export const DEFAULT_ROOM_NAMING: RoomNaming = Object.freeze({
-  sessionRoom: defaultSessionRoom,
-  userRoom: defaultUserRoom,
-  userId: undefined,
-});
+import { InvalidArgumentError, InvalidOptionError } from '../errors';
+import { checkRoomsObject, DEFAULT_ROOM_NAMING, type RoomNaming, type RoomsOptions } from '../options';
+import type { UserId } from '../types';
 
 /**
  * The key a session's room is named after: the first 128 bits of SHA-256 of the session id.
@@ -53,32 +12,6 @@ export const DEFAULT_ROOM_NAMING: RoomNaming = Object.freeze({
  */
 export function sessionKeyOf(sessionId: string): string {
   return createHash('sha256').update(sessionId).digest().toString('base64url', 0, 16);
-}
-
-/** Checks the `rooms` option of `authorize()`; `undefined` when rooms are off. */
-export function resolveRoomsOption(value: unknown): RoomNaming | undefined {
-  if (value === undefined || value === false) return undefined;
-  if (value === true) return DEFAULT_ROOM_NAMING;
-  return checkRoomsObject(value, 'rooms');
-}
-
-/** Checks a helper's own `rooms` option (the same object the app gave `authorize`). */
-export function checkRoomsObject(value: unknown, optionName: string): RoomNaming {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidOptionError(optionName, 'must be true, or an object { sessionRoom?, userRoom?, userId? } of functions');
-  }
-  const rooms = value as RoomsOptions;
-  for (const name of ['sessionRoom', 'userRoom', 'userId'] as const) {
-    if (rooms[name] !== undefined && typeof rooms[name] !== 'function') {
-      throw new InvalidOptionError(`${optionName}.${name}`, `must be a function, not a ${typeof rooms[name]}`);
-    }
-  }
-  if (!rooms.sessionRoom && !rooms.userRoom && !rooms.userId) return DEFAULT_ROOM_NAMING;
-  return {
-    sessionRoom: rooms.sessionRoom ?? defaultSessionRoom,
-    userRoom: rooms.userRoom ?? defaultUserRoom,
-    userId: rooms.userId,
-  };
 }
 
 // The naming of this process's `authorize({ rooms })` calls, so that helpers called without a
@@ -114,11 +47,11 @@ export function asUserId(value: unknown): UserId | undefined {
   return undefined;
 }
 
-/** The room of a user id, or a TypeError for a value that cannot be one. */
+/** The room of a user id, or an {@link InvalidArgumentError} for a value that cannot be one. */
 export function userRoomOf(naming: RoomNaming, userId: unknown, helper: string): string {
   const id = asUserId(userId);
   if (id === undefined) {
-    throw new TypeError(`passport.socketio-compat: ${helper}: the user id must be a non-empty string or a finite number`);
+    throw new InvalidArgumentError('userId', `${helper}: the user id must be a non-empty string or a finite number`);
   }
   return naming.userRoom(id);
 }
@@ -126,7 +59,7 @@ export function userRoomOf(naming: RoomNaming, userId: unknown, helper: string):
 /** The room of a session id (the raw id, as `req.sessionID` has it). */
 export function sessionRoomOf(naming: RoomNaming, sessionId: unknown, helper: string): string {
   if (typeof sessionId !== 'string' || sessionId === '') {
-    throw new TypeError(`passport.socketio-compat: ${helper}: the session id must be a non-empty string (req.sessionID)`);
+    throw new InvalidArgumentError('sessionId', `${helper}: the session id must be a non-empty string (req.sessionID)`);
   }
   return naming.sessionRoom(sessionKeyOf(sessionId));
 }

@@ -1,3 +1,5 @@
+import { InvalidArgumentError, UnsupportedSocketIoError } from '../errors';
+
 /**
  * A socket.io 4 namespace as the cluster helpers use it: every call goes through the adapter, so
  * it reaches the sockets of every node (Redis adapter, cluster adapter, ...) as well as this one.
@@ -9,7 +11,7 @@ export interface ClusterNamespace {
   fetchSockets(): Promise<any[]>;
 }
 
-export interface ClusterBroadcast {
+interface ClusterBroadcast {
   emit(event: string, ...args: any[]): unknown;
   fetchSockets(): Promise<any[]>;
   disconnectSockets(close?: boolean): void;
@@ -17,19 +19,6 @@ export interface ClusterBroadcast {
 
 /** A socket.io server or one of its namespaces (`io.of('/chat')`), of any major. */
 export type ServerOrNamespace = object;
-
-/** Thrown by a cluster helper on socket.io 2 or 3, which cannot reach other nodes' sockets. */
-export class UnsupportedSocketIoError extends Error {
-  override readonly name = 'UnsupportedSocketIoError';
-  readonly code = 'ERR_SOCKET_IO_4_REQUIRED';
-
-  constructor(helper: string) {
-    super(
-      `passport.socketio-compat: ${helper} needs socket.io 4 or later (fetchSockets, disconnectSockets, socket.data); ` +
-        'on socket.io 2 and 3 use filterSocketsByUser, which sees the sockets of this process only',
-    );
-  }
-}
 
 interface ServerShape {
   of(name: string): unknown;
@@ -43,14 +32,14 @@ function isServer(io: object): io is ServerShape {
 
 function checkIo(io: unknown, helper: string): asserts io is object {
   if (io === null || typeof io !== 'object') {
-    throw new TypeError(`passport.socketio-compat: ${helper}: io must be a socket.io server or namespace`);
+    throw new InvalidArgumentError('io', `${helper}: io must be a socket.io server or namespace`);
   }
 }
 
 function asClusterNamespace(candidate: unknown, helper: string): ClusterNamespace {
   const namespace = candidate as Partial<ClusterNamespace> | null;
   if (namespace === null || typeof namespace !== 'object' || typeof namespace.in !== 'function') {
-    throw new TypeError(`passport.socketio-compat: ${helper}: io must be a socket.io server or namespace`);
+    throw new InvalidArgumentError('io', `${helper}: io must be a socket.io server or namespace`);
   }
   if (typeof namespace.fetchSockets !== 'function') throw new UnsupportedSocketIoError(helper);
   return namespace as ClusterNamespace;

@@ -1,6 +1,8 @@
-import { ErrorCodes, InvalidOptionError, messageOf } from '../errors';
+import { ClusterLookupError, InvalidArgumentError, InvalidOptionError, messageOf } from '../errors';
+import { MAX_TIMER_MS, type RoomsOptions } from '../options';
+import type { UserId } from '../types';
 import { type IdentityData, identityOf, type SocketIdentity } from './identity';
-import { namingFor, type RoomsOptions, sessionRoomOf, type UserId, userRoomOf } from './rooms';
+import { namingFor, sessionRoomOf, userRoomOf } from './rooms';
 import { checkReason, endRoom } from './session-ended';
 import { type ClusterNamespace, mainNamespaceOf, namespacesOf, type ServerOrNamespace } from './socket-io';
 
@@ -39,23 +41,7 @@ export interface FetchSocketsOptions extends UserSocketsOptions {
 }
 
 /** The default `timeout` of {@link fetchSocketsByUser}: the adapters' own default request timeout. */
-export const DEFAULT_LOOKUP_TIMEOUT_MS = 5000;
-
-/**
- * Why a cluster-wide lookup failed: a node did not answer within the timeout (it died, hangs, or
- * the adapter's backend is down), or the adapter rejected. `code` is `ERR_CLUSTER_LOOKUP`,
- * `timedOut` tells the two apart, `cause` holds the adapter's own error.
- */
-export class ClusterLookupError extends Error {
-  override readonly name = 'ClusterLookupError';
-  readonly code = ErrorCodes.CLUSTER_LOOKUP;
-  readonly timedOut: boolean;
-
-  constructor(message: string, timedOut: boolean, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.timedOut = timedOut;
-  }
-}
+const DEFAULT_LOOKUP_TIMEOUT_MS = 5000;
 
 export interface DisconnectOptions extends UserSocketsOptions {
   /**
@@ -111,7 +97,8 @@ export async function fetchSocketsByUser<TSocket = RemoteUserSocket>(
 
 function lookupTimeoutOf(value: unknown): number {
   if (value === undefined) return DEFAULT_LOOKUP_TIMEOUT_MS;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+  // Above the timer limit, Node.js would fire the timer at once: the lookup would always fail.
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
     throw new InvalidOptionError('timeout', 'must be a positive number of milliseconds, for example { timeout: 2000 }');
   }
   return value;
@@ -207,7 +194,7 @@ export function disconnectUser(io: ServerOrNamespace, userId: UserId, options: D
 export function emitToUser(io: ServerOrNamespace, userId: UserId, event: string, ...args: unknown[]): void {
   const helper = 'emitToUser(io, userId, event)';
   if (typeof event !== 'string' || event === '') {
-    throw new TypeError(`passport.socketio-compat: ${helper}: event must be a non-empty string`);
+    throw new InvalidArgumentError('event', `${helper}: event must be a non-empty string`);
   }
   const namespace = mainNamespaceOf(io, helper);
   namespace.to(userRoomOf(namingFor(undefined, helper), userId, helper)).emit(event, ...args);

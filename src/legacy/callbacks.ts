@@ -7,13 +7,7 @@ export function defaultSuccess(_data: HandshakeData, accept: AcceptCallback): vo
 }
 
 /** The legacy default `fail`: refuse with the message; `clientErrorOf` hides it when critical. */
-export function defaultFail(
-  _data: HandshakeData,
-  _message: string,
-  _critical: boolean,
-  accept: AcceptCallback,
-  error: AuthorizationError,
-): void {
+function defaultFail(_data: HandshakeData, _message: string, _critical: boolean, accept: AcceptCallback, error: AuthorizationError): void {
   accept(error);
 }
 

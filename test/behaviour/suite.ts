@@ -9,6 +9,7 @@ import { SECRET, startApp, type TestApp } from '../support/app';
 import { connect, connectOk, connectRefused, connectSibling, whoami } from '../support/client';
 import { recordingFail, withFaults } from '../support/faults';
 import { requireService } from '../support/services';
+import { trackSockets } from '../support/sockets';
 import type { Any, Stack } from '../support/stack';
 
 export function behaviourSuite(stack: Stack): void {
@@ -34,14 +35,7 @@ export function behaviourSuite(stack: Stack): void {
         throw err;
       }
     });
-  const open: Any[] = [];
-  const track = <T>(socket: T): T => {
-    open.push(socket);
-    return socket;
-  };
-  const closeSockets = () => {
-    for (const socket of open.splice(0)) socket.close();
-  };
+  const { track, closeSockets } = trackSockets();
 
   /** An app for one test; closed after it, with its sockets. */
   async function withApp<T>(options: Parameters<typeof startApp>[1], body: (app: TestApp) => Promise<T>): Promise<T> {

@@ -15,7 +15,7 @@ import { Server } from 'socket.io';
 import { io as ioClient } from 'socket.io-client';
 import * as server from '../../src';
 import * as client from '../../src/client';
-import { STRATEGY_MESSAGES } from '../../src/strategy';
+import { STRATEGY_MESSAGES } from '../../src/identify/strategy-failures';
 import type { Any } from '../support/stack';
 
 const ROOT = join(__dirname, '../..');

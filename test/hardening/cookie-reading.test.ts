@@ -17,7 +17,7 @@ import session from 'express-session';
 import fc from 'fast-check';
 import { Passport } from 'passport';
 import { type AuthorizeOptions, authorize } from '../../src';
-import { createSignedCookieReader } from '../../src/session-id';
+import { createSignedCookieReader } from '../../src/identify/session-id';
 import { cookieHeaderArb } from './support/arbitraries';
 
 type Any = any;

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import session from 'express-session';
 import fc from 'fast-check';
 import { authorize, socketUser } from '../../src';
-import { hsToken, startTokenApp, type TokenApp } from '../strategy/support';
+import { hsToken, startTokenApp, type TokenApp } from '../authorize-strategy/support';
 import { SECRET, startApp, type TestApp } from '../support/app';
 import { connectSibling, whoami } from '../support/client';
 import { type Any, defineStack } from '../support/stack';

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import cookieParser from 'cookie-parser';
 import fc from 'fast-check';
-import { chooseSessionId, createSignedCookieReader } from '../../src/session-id';
+import { chooseSessionId, createSignedCookieReader } from '../../src/identify/session-id';
 import { cookieHeaderArb, scenarioArb } from './support/arbitraries';
 import { type Outcome, prototypeSnapshot, runScenario, type Scenario, wasAccepted } from './support/harness';
 import { type Expectation, expectedSessionId, expect as expectFor } from './support/oracle';

@@ -99,13 +99,13 @@ describe('signatures are checked in constant time, by cookie-signature', () => {
     };
     walk(root);
     // cookie-session's Keygrip signatures are a construction cookie-signature cannot check; that one
-    // module verifies them itself, in constant time (test/cookie-session.test.ts pins it down).
+    // module verifies them itself, in constant time (test/identify/cookie-session.test.ts pins it down).
     for (const file of files.filter((path) => !path.endsWith(`${sep}cookie-session.ts`))) {
       const source = readFileSync(file, 'utf8');
       assert.doesNotMatch(source, /createHmac|timingSafeEqual/, `${file} computes or compares a MAC itself`);
       assert.doesNotMatch(source, /function unsign\b|const unsign\b/, `${file} defines an unsign of its own`);
     }
-    const reader = readFileSync(join(root, 'session-id.ts'), 'utf8');
+    const reader = readFileSync(join(root, 'identify/session-id.ts'), 'utf8');
     assert.match(
       reader,
       /import \{[^}]*\bunsign\b[^}]*\} from 'cookie-signature'/,
