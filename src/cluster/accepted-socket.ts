@@ -1,10 +1,11 @@
 import type { HandshakeRecord } from '../decide/record';
 import { log } from '../log';
 import type { LiveSessionSettings, RoomNaming } from '../options';
-import type { SocketLike } from '../types';
+import type { SocketLike, UserId } from '../types';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
 import { createSessionWatch, type WatchedSocket } from './live-session';
-import { registerNaming, sessionKeyOf, sharedName } from './rooms';
+import { forgetNamesOfDeletedRooms, registerNaming, sessionKeyOf, sharedName } from './rooms';
+import { listenForEndedRooms } from './session-ended';
 
 const debug = log('cluster');
 
@@ -44,6 +45,7 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
   // and would never emit 'disconnect': nothing that needs cleaning up is set on it before that.
   const pending = new WeakMap<object, Pending>();
   const listening = new WeakSet<object>();
+  const prepared = new WeakSet<object>();
 
   const onConnection = (socket: AcceptedSocket): void => {
     const waiting = pending.get(socket);
@@ -63,15 +65,22 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
 
       let roomsLater: string[] | undefined;
       if (naming) {
-        const joined = roomsOf(naming, sessionId, user, record.serializedUser);
-        if (joined) {
+        const identity = identityOf(naming, sessionId, user, record.serializedUser);
+        if (identity) {
+          const rooms = identity.id === null ? [identity.sessionRoom] : roomsWithUser(naming, identity);
+          const namespace = socket.nsp;
+          if (namespace && !prepared.has(namespace)) {
+            prepared.add(namespace);
+            listenForEndedRooms(namespace);
+            forgetNamesOfDeletedRooms((namespace as { adapter?: unknown }).adapter);
+          }
           const data = socket.data;
           // socket.io 4 (the one with socket.data) drops the rooms of a socket refused later on.
           if (data !== null && typeof data === 'object') {
-            data[IDENTITY_KEY] = joined.identity;
-            join(socket, joined.rooms);
+            data[IDENTITY_KEY] = identity;
+            join(socket, rooms);
           } else {
-            roomsLater = joined.rooms;
+            roomsLater = rooms;
           }
         }
       }
@@ -89,28 +98,23 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
   };
 }
 
-function roomsOf(
-  naming: RoomNaming,
-  sessionId: string,
-  user: unknown,
-  serializedUser: unknown,
-): { rooms: string[]; identity: SocketIdentity } | undefined {
+/** The identity of an accepted socket, its session room's name shared; undefined when the naming gives no session room. */
+function identityOf(naming: RoomNaming, sessionId: string, user: unknown, serializedUser: unknown): SocketIdentity | undefined {
   const named = naming.sessionRoom(sessionKeyOf(sessionId));
   if (typeof named !== 'string' || named === '') {
     debug('rooms.sessionRoom did not return a room name; no rooms joined');
     return undefined;
   }
-  const sessionRoom = sharedName(named);
   const userId = userIdFor(naming, user, serializedUser);
-  const rooms = [sessionRoom];
-  if (userId === undefined) {
-    debug('no user id (a string or number) for this user; no user room');
-  } else {
-    const userRoom = naming.userRoom(userId);
-    if (typeof userRoom === 'string' && userRoom !== '') rooms.push(sharedName(userRoom));
-    else debug('rooms.userRoom did not return a room name; no user room');
-  }
-  return { rooms, identity: { id: userId ?? null, logged_in: true, sessionRoom } };
+  if (userId === undefined) debug('no user id (a string or number) for this user; no user room');
+  return { id: userId ?? null, logged_in: true, sessionRoom: sharedName(named) };
+}
+
+function roomsWithUser(naming: RoomNaming, identity: SocketIdentity): string[] {
+  const userRoom = naming.userRoom(identity.id as UserId);
+  if (typeof userRoom === 'string' && userRoom !== '') return [identity.sessionRoom, sharedName(userRoom)];
+  debug('rooms.userRoom did not return a room name; no user room');
+  return [identity.sessionRoom];
 }
 
 function join(socket: AcceptedSocket, rooms: string[]): void {
