@@ -47,6 +47,8 @@ export interface AuthLayerRow {
   label: string;
   cpuUs: number[];
   wallUs: number[];
+  /** CPU per socket of its disconnect, after the measured batch (leaving rooms, listeners letting go). */
+  releaseUs: number[];
   heapBytes: number[];
 }
 
@@ -77,7 +79,7 @@ export async function runAuthLayer(
         throw new Error(`${contender.label} does not authorize correctly on the ${store} store: ${JSON.stringify(check)}`);
       }
     }
-    const rows: AuthLayerRow[] = contenders.map((c) => ({ id: c.id, label: c.label, cpuUs: [], wallUs: [], heapBytes: [] }));
+    const rows: AuthLayerRow[] = contenders.map((c) => ({ id: c.id, label: c.label, cpuUs: [], wallUs: [], releaseUs: [], heapBytes: [] }));
     const rowOf = (id: string) => rows.find((row) => row.id === id) as AuthLayerRow;
 
     for (let i = 0; i < config.warmupBatches; i++) {
@@ -95,6 +97,7 @@ export async function runAuthLayer(
         if (result.refused > 0) throw new Error(`${contender.label} refused ${result.refused} valid handshakes`);
         rowOf(contender.id).cpuUs.push(result.cpuUs);
         rowOf(contender.id).wallUs.push(result.wallUs);
+        rowOf(contender.id).releaseUs.push(result.releaseUs);
       }
       if ((round + 1) % 10 === 0 || round + 1 === config.rounds) progress(`auth layer (${store}): round ${round + 1}/${config.rounds}`);
     }
