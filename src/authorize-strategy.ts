@@ -1,7 +1,8 @@
-import { createAfterAccept } from './cluster/accepted-socket';
+import { createAfterAccept, reviewVerdict } from './cluster/accepted-socket';
 import { decide } from './decide/callbacks';
 import { newRecord } from './decide/record';
 import { createSettlement } from './decide/settlement';
+import { recoveryRefusal } from './deliver/recovery';
 import { type DeliverySocket, deliverToSocket } from './deliver/socket';
 import { type ExpiringSocket, expireWithToken } from './deliver/token-expiry';
 import { isObserved, reportDecision } from './events/decision-events';
@@ -40,16 +41,17 @@ import type { AuthorizeMiddleware, HandshakeData } from './types';
 export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeMiddleware {
   const settings = resolveStrategyOptions(options, 'socket');
   const identifier = createTokenIdentifier(settings);
-  const afterAccept = settings.session && createAfterAccept(settings.session);
+  const cluster = settings.session && createAfterAccept(settings.session);
   return function authorizeSocketWithStrategy(socket, next) {
     // socket.io 0.9's io.set('authorization', fn) has no socket; refuse rather than throw into it.
     if (isSocketIo09Call(socket)) return refuseSocketIo09(next, 'authorizeStrategy()');
     const request = socket.request;
-    const record = newRecord(isObserved(settings.onDecision));
+    const record = newRecord(isObserved(settings.onDecision), cluster?.endedInFlight !== undefined);
     const token = findToken(request, socket.handshake?.auth, socket.handshake?.query, settings.tokenFrom);
-    const deliver = deliverToSocket(socket, next, settings.userProperty, {
-      // Rooms and live-session checks are about the session: a token-admitted socket has none.
-      beforeNext: () => record.foundBy === 'session' && afterAccept?.(socket, record),
+    const deliver = deliverToSocket(socket, next, settings.userProperty, record, {
+      // Rooms, live-session checks and logouts are about the session: a token-admitted socket has none.
+      review: (verdict) => (record.foundBy === 'session' ? reviewVerdict(cluster, record, verdict) : verdict),
+      beforeNext: () => record.foundBy === 'session' && cluster?.afterAccept(socket, record),
       afterNext: () => {
         if (settings.expireWithToken && record.foundBy === 'token' && record.tokenExpiresAt !== undefined) {
           expireWithToken(socket as unknown as ExpiringSocket, record.tokenExpiresAt, settings.expiredEvent, settings.timeout);
@@ -71,7 +73,15 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
           }
         : undefined,
     );
-    const credentials = { token, sessionQuery: readQuerySessionId(request, socket.handshake?.query) };
+    cluster?.onHandshake?.(socket);
+    const unsafe = recoveryRefusal(socket);
+    if (unsafe) {
+      record.failure = unsafe;
+      settlement.refuse(unsafe);
+      return;
+    }
+    // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
+    const credentials = { token, sessionQuery: readQuerySessionId(request, undefined) };
     identifyBySessionOrToken(identifier, request, credentials, record, (identity) =>
       decide(settings, request as HandshakeData, identity, settlement, record),
     );

@@ -14,6 +14,7 @@ export type { SessionEndedPayload, SessionEndedReason } from './cluster/session-
 export { SESSION_ENDED_EVENT } from './cluster/session-ended';
 export type { DisconnectOptions, FetchSocketsOptions, IdentityFilter, RemoteUserSocket, UserSocketsOptions } from './cluster/user-sockets';
 export { disconnectSession, disconnectUser, emitToUser, fetchSocketsByUser } from './cluster/user-sockets';
+export { socketUser } from './deliver/connection-user';
 export type { EngineRefusal } from './deliver/engine';
 export type { ExpiringSocket, TokenExpiredNotice } from './deliver/token-expiry';
 export type { AuthorizationErrorCode, ErrorCode } from './errors';

@@ -1,11 +1,13 @@
 import type { HandshakeRecord } from '../decide/record';
+import { ErrorCodes, notLoggedIn } from '../errors';
 import { log } from '../log';
 import type { LiveSessionSettings, RoomNaming } from '../options';
-import type { SocketLike, UserId } from '../types';
+import type { SocketLike, UserId, Verdict } from '../types';
+import { endedSince, listenForEndedRooms, rememberAtLeast } from './ended-rooms';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
 import { createSessionWatch, type WatchedSocket } from './live-session';
 import { forgetNamesOfDeletedRooms, registerNaming, sessionKeyOf, sharedName } from './rooms';
-import { listenForEndedRooms } from './session-ended';
+import { endRoomsOnRequest } from './session-ended';
 
 const debug = log('cluster');
 
@@ -21,7 +23,7 @@ interface AcceptedSocketSettings {
 
 interface AcceptedSocket extends SocketLike {
   data?: Record<string, unknown>;
-  nsp?: { on(event: 'connection', listener: (socket: AcceptedSocket) => void): unknown };
+  nsp?: { on(event: 'connection', listener: (socket: AcceptedSocket) => void): unknown; adapter?: unknown };
   join(rooms: string[]): unknown;
 }
 
@@ -29,6 +31,7 @@ interface Pending {
   /** Rooms still to join (socket.io 2 and 3, which do not clean up a socket a later middleware refuses). */
   rooms: string[] | undefined;
   serializedUser: unknown;
+  sessionId: string;
 }
 
 /**
@@ -36,56 +39,86 @@ interface Pending {
  * user rooms and carries its identity in `socket.data`, and its session is watched. `undefined`
  * when the app did not opt in, so `authorize` stays exactly the legacy middleware.
  */
-export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: SocketLike, record: HandshakeRecord) => void) | undefined {
+export function createAfterAccept(settings: AcceptedSocketSettings): AcceptedSocketHooks | undefined {
   const { rooms: naming, liveSession } = settings;
   if (!naming && !liveSession) return undefined;
   if (naming) registerNaming(naming);
+  rememberAtLeast(settings.timeout);
+
   const watch = liveSession ? createSessionWatch(settings.store, settings.passport, settings.timeout, liveSession) : undefined;
   // Until socket.io emits 'connection', the socket may still be refused by a later middleware
   // and would never emit 'disconnect': nothing that needs cleaning up is set on it before that.
   const pending = new WeakMap<object, Pending>();
   const listening = new WeakSet<object>();
-  const prepared = new WeakSet<object>();
 
   const onConnection = (socket: AcceptedSocket): void => {
     const waiting = pending.get(socket);
     if (!waiting) return;
     pending.delete(socket);
     if (waiting.rooms) join(socket, waiting.rooms);
-    watch?.add(socket as unknown as WatchedSocket, waiting.serializedUser);
+    watch?.add(socket as unknown as WatchedSocket, waiting.serializedUser, waiting.sessionId);
   };
 
-  return (acceptedSocket, record) => {
+  // The rooms of the last handshake reviewed, for its afterAccept right after (one hash per handshake).
+  let reviewed: HandshakeRecord | undefined;
+  let reviewedRooms: Rooms | undefined;
+  const roomsFor = (record: HandshakeRecord, user: unknown, sessionId: string, naming: RoomNaming): Rooms | undefined => {
+    if (reviewed === record) return reviewedRooms;
+    reviewed = record;
+    reviewedRooms = roomsOf(naming, sessionId, user, record.serializedUser);
+    return reviewedRooms;
+  };
+
+  const hooks: AcceptedSocketHooks = { afterAccept };
+  if (naming) {
+    const prepared = new WeakSet<object>();
+    hooks.onHandshake = (socket) => {
+      const namespace = (socket as AcceptedSocket).nsp;
+      if (!namespace || prepared.has(namespace)) return;
+      prepared.add(namespace);
+      listenForEndedRooms(namespace);
+      endRoomsOnRequest(namespace);
+      forgetNamesOfDeletedRooms(namespace.adapter);
+    };
+    hooks.endedInFlight = (record) => {
+      try {
+        const user = record.user as { logged_in?: unknown } | undefined;
+        if (user?.logged_in !== true || record.sessionId === '') return false;
+        const joined = roomsFor(record, user, record.sessionId, naming);
+        return joined !== undefined && endedSince(joined.rooms, record.started);
+      } catch {
+        return false;
+      }
+    };
+  }
+  return hooks;
+
+  function afterAccept(acceptedSocket: SocketLike, record: HandshakeRecord): void {
     const socket = acceptedSocket as AcceptedSocket;
     try {
-      const request = socket.request as unknown as Record<string, unknown> & { sessionID?: string };
-      const user = request[settings.userProperty] as { logged_in?: unknown } | undefined;
-      const sessionId = request.sessionID;
+      // This handshake's own user and session: the shared request may hold another namespace's by now.
+      const user = record.user as { logged_in?: unknown } | undefined;
+      const sessionId = record.sessionId;
       if (user?.logged_in !== true || typeof sessionId !== 'string' || sessionId === '') return;
 
       let roomsLater: string[] | undefined;
       if (naming) {
-        const identity = identityOf(naming, sessionId, user, record.serializedUser);
-        if (identity) {
-          const rooms = identity.id === null ? [identity.sessionRoom] : roomsWithUser(naming, identity);
-          const namespace = socket.nsp;
-          if (namespace && !prepared.has(namespace)) {
-            prepared.add(namespace);
-            listenForEndedRooms(namespace);
-            forgetNamesOfDeletedRooms((namespace as { adapter?: unknown }).adapter);
-          }
+        const joined = roomsFor(record, user, sessionId, naming);
+        reviewed = undefined;
+        reviewedRooms = undefined;
+        if (joined) {
           const data = socket.data;
           // socket.io 4 (the one with socket.data) drops the rooms of a socket refused later on.
           if (data !== null && typeof data === 'object') {
-            data[IDENTITY_KEY] = identity;
-            join(socket, rooms);
+            data[IDENTITY_KEY] = joined.identity;
+            join(socket, joined.rooms);
           } else {
-            roomsLater = rooms;
+            roomsLater = joined.rooms;
           }
         }
       }
       if (roomsLater || watch) {
-        pending.set(socket, { rooms: roomsLater, serializedUser: record.serializedUser });
+        pending.set(socket, { rooms: roomsLater, serializedUser: record.serializedUser, sessionId });
         const namespace = socket.nsp;
         if (namespace && !listening.has(namespace)) {
           listening.add(namespace);
@@ -95,26 +128,53 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
     } catch {
       debug('could not set up rooms or live checks for an accepted socket; it connects without them');
     }
-  };
+  }
 }
 
-/** The identity of an accepted socket, its session room's name shared; undefined when the naming gives no session room. */
-function identityOf(naming: RoomNaming, sessionId: string, user: unknown, serializedUser: unknown): SocketIdentity | undefined {
+/**
+ * The verdict socket.io gets: an accepted handshake whose session rooms a logout ended while it
+ * was in flight (it read the session before the logout) is refused as a visitor with no session.
+ */
+export function reviewVerdict(hooks: AcceptedSocketHooks | undefined, record: HandshakeRecord, verdict: Verdict): Verdict {
+  if (verdict !== null || !hooks?.endedInFlight?.(record)) return verdict;
+  debug('the session was logged out while the handshake was in flight: refused');
+  const failure = notLoggedIn(ErrorCodes.NO_SESSION);
+  record.failure = failure;
+  return failure;
+}
+
+interface AcceptedSocketHooks {
+  afterAccept(socket: SocketLike, record: HandshakeRecord): void;
+  onHandshake?: (socket: SocketLike) => void;
+  endedInFlight?: (record: HandshakeRecord) => boolean;
+}
+
+interface Rooms {
+  rooms: string[];
+  identity: SocketIdentity;
+}
+
+/** The rooms and identity of an accepted socket, their names shared; undefined when the naming gives no session room. */
+function roomsOf(naming: RoomNaming, sessionId: string, user: unknown, serializedUser: unknown): Rooms | undefined {
   const named = naming.sessionRoom(sessionKeyOf(sessionId));
   if (typeof named !== 'string' || named === '') {
     debug('rooms.sessionRoom did not return a room name; no rooms joined');
     return undefined;
   }
   const userId = userIdFor(naming, user, serializedUser);
-  if (userId === undefined) debug('no user id (a string or number) for this user; no user room');
-  return { id: userId ?? null, logged_in: true, sessionRoom: sharedName(named) };
+  const identity: SocketIdentity = { id: userId ?? null, logged_in: true, sessionRoom: sharedName(named) };
+  if (userId === undefined) {
+    debug('no user id (a string or number) for this user; no user room');
+    return { rooms: [identity.sessionRoom], identity };
+  }
+  return { rooms: roomsWithUser(naming, identity.sessionRoom, userId), identity };
 }
 
-function roomsWithUser(naming: RoomNaming, identity: SocketIdentity): string[] {
-  const userRoom = naming.userRoom(identity.id as UserId);
-  if (typeof userRoom === 'string' && userRoom !== '') return [identity.sessionRoom, sharedName(userRoom)];
+function roomsWithUser(naming: RoomNaming, sessionRoom: string, userId: UserId): string[] {
+  const userRoom = naming.userRoom(userId);
+  if (typeof userRoom === 'string' && userRoom !== '') return [sessionRoom, sharedName(userRoom)];
   debug('rooms.userRoom did not return a room name; no user room');
-  return [identity.sessionRoom];
+  return [sessionRoom];
 }
 
 function join(socket: AcceptedSocket, rooms: string[]): void {

@@ -74,7 +74,7 @@ const listening = new WeakSet<object>();
  * Lets other nodes end the sockets of a room on this node ({@link endRoom}): called for the
  * namespace of every socket that joins rooms, before it joins them.
  */
-export function listenForEndedRooms(namespace: unknown): void {
+export function endRoomsOnRequest(namespace: unknown): void {
   const target = namespace as (ClusterNamespace & { on?: (event: string, listener: (...args: unknown[]) => void) => unknown }) | null;
   if (target === null || typeof target !== 'object' || typeof target.on !== 'function' || listening.has(target)) return;
   listening.add(target);

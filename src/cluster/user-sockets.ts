@@ -41,7 +41,7 @@ export interface FetchSocketsOptions extends UserSocketsOptions {
 }
 
 /** The default `timeout` of {@link fetchSocketsByUser}: the adapters' own default request timeout. */
-export const DEFAULT_LOOKUP_TIMEOUT_MS = 5000;
+const DEFAULT_LOOKUP_TIMEOUT_MS = 5000;
 
 export interface DisconnectOptions extends UserSocketsOptions {
   /**
