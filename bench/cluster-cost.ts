@@ -5,12 +5,15 @@
  * so ratios are per round. `rooms` alone and `liveSession` alone show each one's share;
  * docs/cluster-profile.md says where the difference goes.
  *
- *   node --import tsx bench/cluster-cost.ts [--quick]
+ *   node --import tsx bench/cluster-cost.ts [--quick] [--write]
+ *     (--write: its section of docs/cluster-benchmarks.md, which bench/storm.ts --write keeps)
  *   BENCH_BEFORE_DIR=/abs/path/to/compiled/src node --import tsx bench/cluster-cost.ts
  *     (adds the same options on an earlier compiled copy of src, to compare a change in one run)
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AUTH_LAYER_FULL, AUTH_LAYER_QUICK, runAuthLayer } from './auth-layer';
-import { buildBench, removeBuild } from './lib/build';
+import { buildBench, REPO_ROOT, removeBuild } from './lib/build';
 import { COMPAT, COMPAT_CLUSTER, COMPAT_CLUSTER_BEFORE, COMPAT_LIVE, COMPAT_ROOMS, NO_AUTH } from './lib/contenders';
 import { captureRealHandshake } from './lib/handshakes';
 import { formatNumber, formatRatio, markdownTable, roundRatios, spread } from './lib/stats';
@@ -59,14 +62,17 @@ async function main(): Promise<void> {
         ];
       });
     const harness = spread(none.cpuUs);
-    console.log(
+    const markdown = [
+      '### What `rooms` + `liveSession` cost per handshake (in-process, MemoryStore)',
+      '',
       `Command: \`node --import tsx bench/cluster-cost.ts${quick ? ' --quick' : ''}\`; ${Math.round((Date.now() - started) / 1000)} s; ` +
         `machine: ${machineLine()}; load average ${loadBefore.join(' / ')} before, ${currentLoad().join(' / ')} after. ` +
-        `MemoryStore, ${config.rounds} rounds of ${config.batch} handshakes and ${config.heapRounds} heap rounds of ${config.heapSockets} sockets, ` +
-        `the contenders in turn (rotated each round); spread is min–max over rounds, ratios per round. ` +
-        `The harness alone (no authorization): ${formatNumber(harness.median)} µs (${formatNumber(harness.min)}–${formatNumber(harness.max)}).\n`,
-    );
-    console.log(
+        `${config.rounds} rounds of ${config.batch.toLocaleString('en-US')} handshakes and ${config.heapRounds} heap rounds of ` +
+        `${config.heapSockets.toLocaleString('en-US')} sockets, the contenders in turn (rotated each round); spread is min–max over ` +
+        `rounds, ratios per round. The harness alone (no authorization): ${formatNumber(harness.median)} µs ` +
+        `(${formatNumber(harness.min)}–${formatNumber(harness.max)}). The disconnect column is the CPU of each socket's ` +
+        'disconnect after its batch (measured apart: leaving rooms, listeners letting go).',
+      '',
       markdownTable(
         [
           'contender',
@@ -81,13 +87,32 @@ async function main(): Promise<void> {
         rows,
         ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
-    );
+    ].join('\n');
+    console.log(markdown);
+    if (process.argv.includes('--write')) {
+      const page = join(REPO_ROOT, 'docs', 'cluster-benchmarks.md');
+      writeFileSync(page, withSection(readFileSync(page, 'utf8'), markdown));
+      process.stderr.write('wrote its section of docs/cluster-benchmarks.md\n');
+    }
   } finally {
     removeBuild(buildDir);
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+export const SECTION_START = '<!-- bench/cluster-cost.ts -->';
+export const SECTION_END = '<!-- /bench/cluster-cost.ts -->';
+
+/** The page with this benchmark's section replaced (or added at the end). */
+export function withSection(page: string, markdown: string): string {
+  const section = `${SECTION_START}\n${markdown}\n${SECTION_END}`;
+  const start = page.indexOf(SECTION_START);
+  const end = page.indexOf(SECTION_END);
+  if (start < 0 || end < start) return `${page.trimEnd()}\n\n${section}\n`;
+  return `${page.slice(0, start)}${section}${page.slice(end + SECTION_END.length)}`;
+}
+
+if (require.main === module)
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
