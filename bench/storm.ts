@@ -314,6 +314,8 @@ const PAGE_HEAD = `# Cluster benchmarks
 
 Written by \`node --import tsx bench/storm.ts --write\` (the \`storm\` part of \`npm run bench\`): every figure below comes from
 the one run described under each heading. What is measured and why: see the top of bench/storm.ts.
+The last section, the cost of \`rooms\` + \`liveSession\` per handshake, is written by
+\`node --import tsx bench/cluster-cost.ts --write\` (see docs/cluster-profile.md).
 
 How to read the storm table: all N clients drop at the same instant and reconnect at once, so the
 wall-clock figures (all back, handshakes/s, p50/p99) measure the whole machine during the storm:
