@@ -47,6 +47,8 @@ export interface AuthLayerRow {
   label: string;
   cpuUs: number[];
   wallUs: number[];
+  /** CPU per socket of its disconnect, after the measured batch (leaving rooms, listeners letting go). */
+  releaseUs: number[];
   heapBytes: number[];
 }
 
@@ -101,7 +103,7 @@ export async function runInterleaved(
         throw new Error(`${entry.label} does not authorize correctly (${entry.args.join(' ')}): ${JSON.stringify(check)}`);
       }
     }
-    const rows: AuthLayerRow[] = entries.map((e) => ({ id: e.id, label: e.label, cpuUs: [], wallUs: [], heapBytes: [] }));
+    const rows: AuthLayerRow[] = entries.map((e) => ({ id: e.id, label: e.label, cpuUs: [], wallUs: [], releaseUs: [], heapBytes: [] }));
     const rowOf = (entry: AuthLayerEntry) => rows.find((row) => row.id === entry.id) as AuthLayerRow;
     const batch = { size: config.batch, window: config.window, chunk: config.chunk };
 
@@ -114,6 +116,7 @@ export async function runInterleaved(
         if (result.refused > 0) throw new Error(`${entry.label} refused ${result.refused} valid handshakes`);
         rowOf(entry).cpuUs.push(result.cpuUs);
         rowOf(entry).wallUs.push(result.wallUs);
+        rowOf(entry).releaseUs.push(result.releaseUs);
       }
       if ((round + 1) % 10 === 0 || round + 1 === config.rounds) progress(`round ${round + 1}/${config.rounds}`);
     }

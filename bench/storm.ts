@@ -14,7 +14,7 @@
  *   node --import tsx bench/storm.ts [--quick] [--write]   (--write: docs/cluster-benchmarks.md)
  *   STORM_CLIENTS=5000 node --import tsx bench/storm.ts
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { REPO_ROOT } from './lib/build';
@@ -299,15 +299,23 @@ export async function runStormPart(
   console.log(markdown);
   if (cli.write) {
     const page = join(REPO_ROOT, 'docs', 'cluster-benchmarks.md');
-    writeFileSync(page, `${PAGE_HEAD}\n${markdown}\n`);
+    // bench/cluster-cost.ts writes a section of its own in the same page: kept as it is.
+    const previous = existsSync(page) ? readFileSync(page, 'utf8') : '';
+    const start = previous.indexOf(COST_SECTION_START);
+    const kept = start >= 0 ? `\n${previous.slice(start).trimEnd()}\n` : '';
+    writeFileSync(page, `${PAGE_HEAD}\n${markdown}\n${kept}`);
     progress('wrote docs/cluster-benchmarks.md');
   }
 }
+
+const COST_SECTION_START = '<!-- bench/cluster-cost.ts -->';
 
 const PAGE_HEAD = `# Cluster benchmarks
 
 Written by \`node --import tsx bench/storm.ts --write\` (the \`storm\` part of \`npm run bench\`): every figure below comes from
 the one run described under each heading. What is measured and why: see the top of bench/storm.ts.
+The last section, the cost of \`rooms\` + \`liveSession\` per handshake, is written by
+\`node --import tsx bench/cluster-cost.ts --write\` (see docs/cluster-profile.md).
 
 How to read the storm table: all N clients drop at the same instant and reconnect at once, so the
 wall-clock figures (all back, handshakes/s, p50/p99) measure the whole machine during the storm:

@@ -130,6 +130,44 @@ export const COMPAT_CLUSTER: Contender = {
   userOf: requestUser,
 };
 
+/** `rooms` alone (session and user rooms, identity in socket.data): to tell its share from liveSession's. */
+export const COMPAT_ROOMS: Contender = {
+  id: 'compat-rooms',
+  label: 'passport.socketio-compat + rooms',
+  build: ({ store, passport }) => ({
+    engine: [],
+    io: [compat().authorize({ store, secret: SECRET, passport, rooms: true }) as IoMiddleware],
+  }),
+  userOf: requestUser,
+};
+
+/** `liveSession` alone (the session watched on a timer). */
+export const COMPAT_LIVE: Contender = {
+  id: 'compat-live',
+  label: 'passport.socketio-compat + liveSession',
+  build: ({ store, passport }) => ({
+    engine: [],
+    io: [compat().authorize({ store, secret: SECRET, passport, liveSession: true }) as IoMiddleware],
+  }),
+  userOf: requestUser,
+};
+
+/**
+ * The same options on another compiled copy of this package (BENCH_BEFORE_DIR: `src` of an
+ * earlier commit compiled with tsc), to compare a change with the code before it in one run.
+ */
+export const COMPAT_CLUSTER_BEFORE: Contender = {
+  id: 'compat-cluster-before',
+  label: 'passport.socketio-compat + rooms + liveSession (before the change)',
+  build: ({ store, passport }) => {
+    const before = process.env.BENCH_BEFORE_DIR;
+    if (!before) throw new Error('compat-cluster-before needs BENCH_BEFORE_DIR (a compiled copy of an earlier src)');
+    const options = { store, secret: SECRET, passport, rooms: true, liveSession: true };
+    return { engine: [], io: [(require(before) as typeof import('../../src')).authorize(options as never) as IoMiddleware] };
+  },
+  userOf: requestUser,
+};
+
 export const LEGACY: Contender = {
   id: 'legacy',
   label: 'passport.socketio 3.7.0 (legacy)',
@@ -247,6 +285,9 @@ const ALL = [
   COMPAT_LEGACY_OPTIONS,
   COMPAT_OBSERVED,
   COMPAT_CLUSTER,
+  COMPAT_ROOMS,
+  COMPAT_LIVE,
+  COMPAT_CLUSTER_BEFORE,
   LEGACY,
   ENGINE_USE,
   ENGINE_USE_SAVE_UNINITIALIZED,

@@ -106,7 +106,9 @@ export class HandshakeFactory {
     req._query = { ...this.captured.query };
     const id = `engine${++this.counter}`;
     const conn = { id, protocol: 4, remoteAddress: '127.0.0.1', transport: { name: 'websocket' }, request: req };
-    const socket = new this.SocketClass(this.nsp, { id, conn, request: req }, {});
+    // The client: only what a socket's disconnect (see release) calls on it.
+    const client = { id, conn, request: req, _remove() {} };
+    const socket = new this.SocketClass(this.nsp, client, {});
     // Every connected socket is in a room of its own id (socket.io joins it right after the
     // middlewares): made here, outside what is measured, so that rows count only what they add.
     socket.join(socket.id);
@@ -114,6 +116,18 @@ export class HandshakeFactory {
     handshake.res = new UpgradeResponse(() => handshake.onEnded?.());
     return handshake;
   }
+}
+
+/**
+ * Disconnects an authorized handshake's socket as a client going away would ('transport close'):
+ * it leaves its rooms, and whatever listens for 'disconnect' lets go of it. A server's sockets come
+ * and go; without this, every socket a contender keeps a hold of (live session checks) would pile
+ * up round after round, and the growing heap would slow that contender's collections alone.
+ */
+export function release(handshake: Handshake): void {
+  const socket = handshake.socket;
+  socket.connected = true;
+  socket._onclose('transport close');
 }
 
 /** What socket.io does with a handshake's middlewares, minus the network. */

@@ -2,11 +2,12 @@ import type { HandshakeRecord } from '../decide/record';
 import { ErrorCodes, notLoggedIn } from '../errors';
 import { log } from '../log';
 import type { LiveSessionSettings, RoomNaming } from '../options';
-import type { SocketLike, Verdict } from '../types';
+import type { SocketLike, UserId, Verdict } from '../types';
 import { endedSince, listenForEndedRooms, rememberAtLeast } from './ended-rooms';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
 import { createSessionWatch, type WatchedSocket } from './live-session';
-import { registerNaming, sessionKeyOf, sharedName } from './rooms';
+import { forgetNamesOfDeletedRooms, registerNaming, sessionKeyOf, sharedName } from './rooms';
+import { endRoomsOnRequest } from './session-ended';
 
 const debug = log('cluster');
 
@@ -22,7 +23,7 @@ interface AcceptedSocketSettings {
 
 interface AcceptedSocket extends SocketLike {
   data?: Record<string, unknown>;
-  nsp?: { on(event: 'connection', listener: (socket: AcceptedSocket) => void): unknown };
+  nsp?: { on(event: 'connection', listener: (socket: AcceptedSocket) => void): unknown; adapter?: unknown };
   join(rooms: string[]): unknown;
 }
 
@@ -58,14 +59,32 @@ export function createAfterAccept(settings: AcceptedSocketSettings): AcceptedSoc
     watch?.add(socket as unknown as WatchedSocket, waiting.serializedUser, waiting.sessionId);
   };
 
+  // The rooms of the last handshake reviewed, for its afterAccept right after (one hash per handshake).
+  let reviewed: HandshakeRecord | undefined;
+  let reviewedRooms: Rooms | undefined;
+  const roomsFor = (record: HandshakeRecord, user: unknown, sessionId: string, naming: RoomNaming): Rooms | undefined => {
+    if (reviewed === record) return reviewedRooms;
+    reviewed = record;
+    reviewedRooms = roomsOf(naming, sessionId, user, record.serializedUser);
+    return reviewedRooms;
+  };
+
   const hooks: AcceptedSocketHooks = { afterAccept };
   if (naming) {
-    hooks.onHandshake = (socket) => listenForEndedRooms((socket as AcceptedSocket).nsp);
+    const prepared = new WeakSet<object>();
+    hooks.onHandshake = (socket) => {
+      const namespace = (socket as AcceptedSocket).nsp;
+      if (!namespace || prepared.has(namespace)) return;
+      prepared.add(namespace);
+      listenForEndedRooms(namespace);
+      endRoomsOnRequest(namespace);
+      forgetNamesOfDeletedRooms(namespace.adapter);
+    };
     hooks.endedInFlight = (record) => {
       try {
         const user = record.user as { logged_in?: unknown } | undefined;
         if (user?.logged_in !== true || record.sessionId === '') return false;
-        const joined = roomsOf(naming, record.sessionId, user, record.serializedUser);
+        const joined = roomsFor(record, user, record.sessionId, naming);
         return joined !== undefined && endedSince(joined.rooms, record.started);
       } catch {
         return false;
@@ -84,7 +103,9 @@ export function createAfterAccept(settings: AcceptedSocketSettings): AcceptedSoc
 
       let roomsLater: string[] | undefined;
       if (naming) {
-        const joined = roomsOf(naming, sessionId, user, record.serializedUser);
+        const joined = roomsFor(record, user, sessionId, naming);
+        reviewed = undefined;
+        reviewedRooms = undefined;
         if (joined) {
           const data = socket.data;
           // socket.io 4 (the one with socket.data) drops the rooms of a socket refused later on.
@@ -128,28 +149,32 @@ interface AcceptedSocketHooks {
   endedInFlight?: (record: HandshakeRecord) => boolean;
 }
 
-function roomsOf(
-  naming: RoomNaming,
-  sessionId: string,
-  user: unknown,
-  serializedUser: unknown,
-): { rooms: string[]; identity: SocketIdentity } | undefined {
+interface Rooms {
+  rooms: string[];
+  identity: SocketIdentity;
+}
+
+/** The rooms and identity of an accepted socket, their names shared; undefined when the naming gives no session room. */
+function roomsOf(naming: RoomNaming, sessionId: string, user: unknown, serializedUser: unknown): Rooms | undefined {
   const named = naming.sessionRoom(sessionKeyOf(sessionId));
   if (typeof named !== 'string' || named === '') {
     debug('rooms.sessionRoom did not return a room name; no rooms joined');
     return undefined;
   }
-  const sessionRoom = sharedName(named);
   const userId = userIdFor(naming, user, serializedUser);
-  const rooms = [sessionRoom];
+  const identity: SocketIdentity = { id: userId ?? null, logged_in: true, sessionRoom: sharedName(named) };
   if (userId === undefined) {
     debug('no user id (a string or number) for this user; no user room');
-  } else {
-    const userRoom = naming.userRoom(userId);
-    if (typeof userRoom === 'string' && userRoom !== '') rooms.push(sharedName(userRoom));
-    else debug('rooms.userRoom did not return a room name; no user room');
+    return { rooms: [identity.sessionRoom], identity };
   }
-  return { rooms, identity: { id: userId ?? null, logged_in: true, sessionRoom } };
+  return { rooms: roomsWithUser(naming, identity.sessionRoom, userId), identity };
+}
+
+function roomsWithUser(naming: RoomNaming, sessionRoom: string, userId: UserId): string[] {
+  const userRoom = naming.userRoom(userId);
+  if (typeof userRoom === 'string' && userRoom !== '') return [sessionRoom, sharedName(userRoom)];
+  debug('rooms.userRoom did not return a room name; no user room');
+  return [sessionRoom];
 }
 
 function join(socket: AcceptedSocket, rooms: string[]): void {

@@ -1,18 +1,32 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { InvalidArgumentError, InvalidOptionError } from '../errors';
 import { checkRoomsObject, DEFAULT_ROOM_NAMING, type RoomNaming, type RoomsOptions } from '../options';
 import type { UserId } from '../types';
 
 /**
- * The key a session's room is named after: the first 128 bits of SHA-256 of the session id.
- * Room names travel where session ids must not: Redis channel names (the Redis adapter publishes
- * a room's broadcasts on a channel named after it), adapter debug logs, admin dashboards and
- * `socket.rooms` in app code. A session id there is a login for whoever reads it; its hash is not.
- * Session ids are long random values, so a plain hash cannot be reversed by guessing.
+ * The key a session's room is named after: the first 128 bits of SHA-256 of the session id, in
+ * base64url (22 characters). Room names travel where session ids must not: Redis channel names
+ * (the Redis adapter publishes a room's broadcasts on a channel named after it), adapter debug
+ * logs, admin dashboards and `socket.rooms` in app code. A session id there is a login for whoever
+ * reads it; its hash is not. Session ids are long random values, so a plain hash cannot be
+ * reversed by guessing. Every node and every Node.js version computes the same key.
  */
 export function sessionKeyOf(sessionId: string): string {
-  return createHash('sha256').update(sessionId).digest().toString('base64url', 0, 16);
+  if (oneShotHash === undefined) return crypto.createHash('sha256').update(sessionId).digest().toString('base64url', 0, 16);
+  // The whole digest in base64url is 43 characters; the first 21 are those of its first 126 bits.
+  // The 22nd of a 128-bit key holds bits 126-127 and four zero bits, where the whole digest's
+  // holds bits 126-131: the same character with its last four bits cleared.
+  const digest = oneShotHash('sha256', sessionId, 'base64url');
+  return digest.slice(0, 21) + (LAST_KEY_CHARACTER[digest.charCodeAt(21)] as string);
 }
+
+// crypto.hash (Node.js 20.12 and later): one call, no Hash object, no Buffer.
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** By character code: a base64url character with its last four bits cleared. */
+const LAST_KEY_CHARACTER: string[] = [];
+for (let i = 0; i < 64; i++) LAST_KEY_CHARACTER[BASE64URL.charCodeAt(i)] = BASE64URL.charAt(i & 0b110000);
 
 // The naming of this process's `authorize({ rooms })` calls, so that helpers called without a
 // `rooms` option use the same names: undefined when none, null when two calls disagree.
@@ -65,16 +79,37 @@ export function sessionRoomOf(naming: RoomNaming, sessionId: unknown, helper: st
 }
 
 // Each socket's room names stay alive for as long as it is connected: in the adapter (its own set
-// of rooms) and in `socket.data`. Property keys are V8's internalized strings, one flat copy per
-// distinct name that lives while anything holds it, so a name read back as a key is shared by
-// every socket of the same session or user (tabs, devices) where a fresh concatenation per socket
-// would be a string of its own plus the hash it was built from.
-const keyOnly: Record<string, 0> = Object.create(null);
+// of rooms) and in `socket.data`. Every socket of one session or user (tabs, devices) gets the one
+// copy of the name already in use here, where a fresh string per socket would be a copy of its own
+// (plus the hash it was built from). A name is forgotten when its room is deleted from an adapter
+// that says so (socket.io 3.1 and later: 'delete-room'); the cap bounds the rest (socket.io 2).
+const shared = new Map<string, string>();
+const SHARED_NAMES_CAP = 65_536;
 
 /** `name` itself (same characters), as the one copy every holder of this name can share. */
 export function sharedName(name: string): string {
-  keyOnly[name] = 0;
-  const [key] = Object.keys(keyOnly);
-  delete keyOnly[name];
-  return key === name ? key : name;
+  const known = shared.get(name);
+  if (known !== undefined) return known;
+  if (shared.size >= SHARED_NAMES_CAP) shared.clear();
+  shared.set(name, name);
+  return name;
+}
+
+/** How many names are held for sharing (bounded; for the tests). */
+export function sharedNameCount(): number {
+  return shared.size;
+}
+
+const forgetting = new WeakSet<object>();
+
+/** Forgets the shared copy of each room this adapter deletes (once its last socket has left it). */
+export function forgetNamesOfDeletedRooms(adapter: unknown): void {
+  const emitter = adapter as { on?: (event: 'delete-room', listener: (room: unknown) => void) => unknown } | null;
+  if (emitter === null || typeof emitter !== 'object' || typeof emitter.on !== 'function' || forgetting.has(emitter)) return;
+  forgetting.add(emitter);
+  emitter.on('delete-room', forgetName);
+}
+
+function forgetName(room: unknown): void {
+  if (typeof room === 'string') shared.delete(room);
 }

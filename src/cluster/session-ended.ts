@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { InvalidOptionError } from '../errors';
 import type { ClusterNamespace } from './socket-io';
 
@@ -46,16 +47,63 @@ export function endSocket(socket: EndableSocket, reason: string): void {
 }
 
 /**
- * Tells every socket of a room, on every node, why, then disconnects them. The reason and the
- * disconnect travel the same way in the same order (one publisher, one subscriber connection
- * per node for the Redis adapter; one IPC channel for the cluster adapter), and each socket
- * writes its packets in order, so a client receives the reason before the disconnect. Only the
- * namespace's socket is disconnected: a client's other namespaces stay up, and socket.io-client
- * closes the connection once its last namespace is gone.
+ * Tells every socket of a room, on every node, why, then disconnects them. Each node does both for
+ * its own sockets, in one step, on one message: the reason and the disconnect cannot arrive in the
+ * other order, whatever way the adapter delivers its messages (the PostgreSQL adapter sends each
+ * through whichever connection of its pool is free). Only the namespace's socket is disconnected:
+ * a client's other namespaces stay up, and socket.io-client closes the connection once its last
+ * namespace is gone. With an adapter that has no `serverSideEmit`, the reason and the disconnect
+ * go to the other nodes as two broadcasts, in that order.
  */
 export function endRoom(namespace: ClusterNamespace, room: string, reason: string): void {
-  namespace.to(room).emit(SESSION_ENDED_EVENT, { reason } satisfies SessionEndedPayload);
-  namespace.in(room).disconnectSockets(false);
+  endLocalSockets(namespace, room, reason);
+  if (sendsToOtherNodes(namespace.adapter) && typeof namespace.serverSideEmit === 'function') {
+    namespace.serverSideEmit(END_ROOM_EVENT, room, reason);
+  } else {
+    namespace.to(room).emit(SESSION_ENDED_EVENT, { reason } satisfies SessionEndedPayload);
+    namespace.in(room).disconnectSockets(false);
+  }
+}
+
+// Between the nodes of a cluster (socket.io's serverSideEmit), never to clients.
+const END_ROOM_EVENT = 'passport.socketio-compat:end-room';
+
+const listening = new WeakSet<object>();
+
+/**
+ * Lets other nodes end the sockets of a room on this node ({@link endRoom}): called for the
+ * namespace of every socket that joins rooms, before it joins them.
+ */
+export function endRoomsOnRequest(namespace: unknown): void {
+  const target = namespace as (ClusterNamespace & { on?: (event: string, listener: (...args: unknown[]) => void) => unknown }) | null;
+  if (target === null || typeof target !== 'object' || typeof target.on !== 'function' || listening.has(target)) return;
+  listening.add(target);
+  target.on(END_ROOM_EVENT, (room: unknown, reason: unknown) => {
+    if (typeof room === 'string' && room !== '' && typeof reason === 'string' && reason !== '') endLocalSockets(target, room, reason);
+  });
+}
+
+/** Ends the sockets of a room that are connected to this node (socket.io 4: the adapter's rooms are a Map). */
+function endLocalSockets(namespace: ClusterNamespace, room: string, reason: string): void {
+  const ids = namespace.adapter?.rooms?.get(room);
+  const sockets = namespace.sockets;
+  if (!ids || !(sockets instanceof Map)) return;
+  // Each disconnect removes its socket from the room's set.
+  for (const id of [...ids]) {
+    const socket = sockets.get(id);
+    if (socket) endSocket(socket, reason);
+  }
+}
+
+/**
+ * Whether the adapter sends to other nodes: socket.io's in-memory adapter (one process) has a
+ * `serverSideEmit` that only warns; every cluster adapter has its own.
+ */
+function sendsToOtherNodes(adapter: unknown): boolean {
+  if (adapter === null || typeof adapter !== 'object') return false;
+  let owner: object | null = adapter;
+  while (owner !== null && !Object.hasOwn(owner, 'serverSideEmit')) owner = Object.getPrototypeOf(owner);
+  return owner !== null && Object.getPrototypeOf(owner) !== EventEmitter.prototype;
 }
 
 export function checkReason(reason: unknown, fallback: string): string {

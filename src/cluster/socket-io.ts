@@ -9,6 +9,12 @@ export interface ClusterNamespace {
   in(room: string | string[]): ClusterBroadcast;
   to(room: string | string[]): ClusterBroadcast;
   fetchSockets(): Promise<any[]>;
+  /** socket.io 4.1 and later: an event to the same namespace on the other nodes. */
+  serverSideEmit?(event: string, ...args: any[]): unknown;
+  /** This node's adapter (its rooms: a Map of room to socket ids on socket.io 3 and 4). */
+  adapter?: { rooms?: Map<string, Set<string>> };
+  /** This node's sockets (a Map by id on socket.io 3 and 4). */
+  sockets?: unknown;
 }
 
 interface ClusterBroadcast {

@@ -102,6 +102,22 @@ export function clusterSuite(cluster: ClusterUnderTest): void {
     assert.equal(await stillConnectedAfter(bob), true);
   });
 
+  it("tells every socket of a user why before disconnecting it, on the other node, even when the reason travels as the adapter's largest message", async () => {
+    // Past the PostgreSQL adapter's 8,000-byte NOTIFY payload, a message goes through a table and
+    // takes an extra query on each receiving node: sent as a message of its own, the reason would
+    // reach the clients after their disconnect.
+    const reason = `banned:${'x'.repeat(9000)}`;
+    const cookie = await login(A.url, 'alice');
+    const onA = [await connect(A, cookie), await connect(A, cookie), await connect(A, cookie, '/chat')];
+    const ended = Promise.all(onA.map(ending));
+    await post(B.url, `/disconnect/user/1?reason=${reason}`);
+    for (const end of await ended) {
+      const seen = end.order.map((event) => (event.length > 40 ? `${event.slice(0, 40)}…` : event));
+      assert.ok(end.order.length === 2 && end.order[0] === `session_ended:${reason}`, `the client saw: ${seen.join(', ')}`);
+      assert.equal(end.order[1], 'disconnect:io server disconnect');
+    }
+  });
+
   it('ends the sockets of a session destroyed in the store, on both nodes, within the configured interval', async () => {
     const cookie = await login(A.url, 'bob');
     const sockets = [await connect(A, cookie, '/live'), await connect(B, cookie, '/live')];

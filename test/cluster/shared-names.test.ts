@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sharedName } from '../../src/cluster/rooms';
+import { Server } from 'socket.io';
+import { forgetNamesOfDeletedRooms, sharedName, sharedNameCount } from '../../src/cluster/rooms';
 
 describe('shared room names', () => {
   it('gives back every name with exactly its characters, one after the other', () => {
@@ -31,5 +32,20 @@ describe('shared room names', () => {
       const name = `passport:user:${i}`;
       assert.equal(sharedName(name), `passport:user:${i}`);
     }
+  });
+
+  it('lets go of a name once the last socket has left its room, and holds a bounded number of names', () => {
+    const adapter = new Server().of('/').adapter;
+    forgetNamesOfDeletedRooms(adapter);
+    const room = sharedName(`passport:user:leaving-${process.pid}`);
+    adapter.addAll('socket-1', new Set([room]));
+    adapter.addAll('socket-2', new Set([sharedName(`passport:user:leaving-${process.pid}`)]));
+    const held = sharedNameCount();
+    adapter.delAll('socket-1');
+    assert.equal(sharedNameCount(), held, 'the room still has a socket');
+    adapter.delAll('socket-2');
+    assert.equal(sharedNameCount(), held - 1);
+    for (let i = 0; i < 70_000; i++) sharedName(`passport:user:many-${i}`);
+    assert.ok(sharedNameCount() <= 65_536, `${sharedNameCount()} names held`);
   });
 });

@@ -72,10 +72,9 @@ async function main(): Promise<void> {
   } else if (config.adapter.kind === 'postgres') {
     const { Pool } = require('pg');
     const { createAdapter } = require('@socket.io/postgres-adapter');
-    // Two connections: the adapter holds one for LISTEN, and sends every NOTIFY through the other,
-    // one after another. With more, two messages (the `session_ended` event, then the disconnect)
-    // may leave through two connections and arrive in the other order (see README, Cluster).
-    const pool = new Pool({ connectionString: config.adapter.url, max: 2 });
+    // pg's default pool size: the adapter sends each message through whichever connection is free,
+    // so two messages may arrive in the other order; ending a room takes one message per node.
+    const pool = new Pool({ connectionString: config.adapter.url, max: 10 });
     pool.on('error', () => {});
     cleanups.push(() => pool.end());
     const { table, channel } = config.adapter;
