@@ -1,4 +1,5 @@
 import { createAfterAccept } from './cluster/accepted-socket';
+import { listenForDropRequests } from './cluster/reconnect';
 import { decide } from './decide/callbacks';
 import { newRecord } from './decide/record';
 import { createSettlement } from './decide/settlement';
@@ -49,7 +50,10 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
     const token = findToken(request, socket.handshake?.auth, socket.handshake?.query, settings.tokenFrom);
     const deliver = deliverToSocket(socket, next, settings.userProperty, {
       // Rooms and live-session checks are about the session: a token-admitted socket has none.
-      beforeNext: () => record.foundBy === 'session' && afterAccept?.(socket, record),
+      beforeNext: () => {
+        if (settings.session?.rooms) listenForDropRequests((socket as DeliverySocket).nsp);
+        if (record.foundBy === 'session') afterAccept?.(socket, record);
+      },
       afterNext: () => {
         if (settings.expireWithToken && record.foundBy === 'token' && record.tokenExpiresAt !== undefined) {
           expireWithToken(socket as unknown as ExpiringSocket, record.tokenExpiresAt, settings.expiredEvent, settings.timeout);

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createAfterAccept } from './cluster/accepted-socket';
+import { listenForDropRequests } from './cluster/reconnect';
+import { createRolling } from './cluster/rolling';
 import { decide } from './decide/callbacks';
 import { type HandshakeRecord, newRecord } from './decide/record';
 import { createSettlement } from './decide/settlement';
@@ -38,6 +40,8 @@ export function authorize(options: AuthorizeOptions | CookieSessionAuthorizeOpti
   const settings = resolveOptions(storeOptionsOf(options));
   const identifier = createSessionIdentifier(settings);
   const afterAccept = createAfterAccept(settings);
+  const rollingInterval = settings.session?.rollingInterval;
+  const rolling = rollingInterval === undefined ? undefined : createRolling(settings.store, rollingInterval);
 
   function handshake(
     request: IncomingMessage,
@@ -67,7 +71,13 @@ export function authorize(options: AuthorizeOptions | CookieSessionAuthorizeOpti
       handshake(request, readQuerySessionId(request, undefined), (verdict) => answer(verdict && clientErrorOf(verdict, false)), record);
       return;
     }
-    const deliver = deliverToSocket(socket, next, settings.userProperty, { beforeNext: () => afterAccept?.(socket, record) });
+    const deliver = deliverToSocket(socket, next, settings.userProperty, {
+      beforeNext: () => {
+        afterAccept?.(socket, record);
+        if (settings.rooms) listenForDropRequests((socket as DeliverySocket).nsp);
+        rolling?.(socket as Parameters<typeof rolling>[0]);
+      },
+    });
     handshake(socket.request, readQuerySessionId(socket.request, socket.handshake?.query), deliver, record, socket);
   };
 }

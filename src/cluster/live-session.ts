@@ -1,18 +1,20 @@
 import { performance } from 'node:perf_hooks';
-import { AuthorizationError } from '../errors';
-import { readSerializedUser } from '../identify/passport-user';
+import { AuthorizationError, ErrorCodes } from '../errors';
+import { deserializeUser, readSerializedUser, withLoggedIn } from '../identify/passport-user';
 import { isNoSuchSession, loadSession, type StoredSession } from '../identify/session-store';
 import { log } from '../log';
 import type { LiveSessionSettings } from '../options';
 import type { PassportLike, SessionStoreLike } from '../types';
-import { endSocket, type SessionEndedReason } from './session-ended';
+import { endLocalSocket } from './reconnect';
+import type { SessionEndedReason } from './session-ended';
 
 const debug = log('live-session');
 
 /** A connected socket as the checks use it, of any socket.io major. */
 export interface WatchedSocket {
   connected?: boolean;
-  request: { sessionID?: string };
+  request: { sessionID?: string; [field: string]: unknown };
+  conn?: { close?: (discard?: boolean) => unknown } | null;
   emit(event: string, ...args: unknown[]): unknown;
   disconnect(close?: boolean): unknown;
   on(event: 'disconnect', listener: (this: WatchedSocket) => void): unknown;
@@ -110,16 +112,70 @@ export function createSessionWatch(
         debug('session store failed during a live check (%s); sockets kept', error.code);
       } else {
         const gone: SessionEndedReason | undefined = session ? undefined : storeHadIt ? 'session_expired' : 'session_gone';
+        const kept: WatchedSocket[] = [];
         for (let i = 0; i < judged.length; i += 2) {
           const socket = judged[i] as WatchedSocket;
           const reason = gone ?? userVerdict(session as StoredSession, judged[i + 1]);
           if (reason && holds(watched, socket)) {
             debug('ending a socket: %s', reason);
-            endSocket(socket, reason);
+            endLocalSocket(socket, reason, settings.reconnect);
+          } else if (!reason) {
+            kept.push(socket);
           }
+        }
+        if (settings.refreshUser && session && kept.length > 0) {
+          refreshUsers(watched, session, kept, () => {
+            for (const callback of waiting) callback();
+          });
+          return;
         }
       }
       for (const callback of waiting) callback();
+    });
+  }
+
+  /**
+   * `refreshUser`: the session's user deserialized again, once for all its sockets kept by this
+   * read; a socket whose user is not the same any more gets the new one. A user the deserializer
+   * no longer finds ends the socket ('logged_out'); a deserializer that fails keeps it as it is.
+   */
+  function refreshUsers(watched: WatchedSession, session: StoredSession, sockets: WatchedSocket[], then: () => void): void {
+    let serialized: ReturnType<typeof readSerializedUser>;
+    try {
+      serialized = readSerializedUser(session, passport);
+    } catch {
+      then();
+      return;
+    }
+    if (serialized instanceof AuthorizationError) {
+      then();
+      return;
+    }
+    const first = sockets[0] as WatchedSocket;
+    deserializeUser(passport, serialized.value, first.request, timeoutMs, (error, user) => {
+      try {
+        if (error) {
+          if (error.code === ErrorCodes.USER_NOT_FOUND) {
+            for (const socket of sockets) if (holds(watched, socket)) endLocalSocket(socket, 'logged_out', settings.reconnect);
+          } else debug('deserializeUser failed during a live check (%s); users kept', error.code);
+          return;
+        }
+        for (const socket of sockets) {
+          if (!holds(watched, socket) || socket.connected === false) continue;
+          const previous = socket.request[settings.userProperty];
+          if (sameUserData(previous, user)) continue;
+          const current = withLoggedIn(sockets.length > 1 ? copyOf(user) : user);
+          socket.request[settings.userProperty] = current;
+          debug('a socket user was refreshed');
+          try {
+            settings.onUserRefresh?.(socket, current, previous);
+          } catch {
+            debug('onUserRefresh threw; ignored');
+          }
+        }
+      } finally {
+        then();
+      }
     });
   }
 
@@ -195,6 +251,22 @@ function drop(watched: WatchedSession, socket: WatchedSocket): boolean {
 
 function clock(): number {
   return Math.floor(performance.now());
+}
+
+/** Two users compare by their data, without the `logged_in` flag the handshake added. */
+function sameUserData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return Object.is(a, b);
+  try {
+    return JSON.stringify({ ...a, logged_in: undefined }) === JSON.stringify({ ...b, logged_in: undefined });
+  } catch {
+    return false;
+  }
+}
+
+/** Each socket gets its own user object, as each handshake gave it one. */
+function copyOf(user: unknown): unknown {
+  return user !== null && typeof user === 'object' ? Object.assign(Object.create(Object.getPrototypeOf(user)), user) : user;
 }
 
 /** Passport's serialized users compare by value: stores hand back a fresh copy on every read. */

@@ -3,8 +3,9 @@ import { log } from '../log';
 import type { RoomsOptions } from '../options';
 import type { UserId } from '../types';
 import { userIdFor } from './identity';
+import { endRoomChoosing } from './reconnect';
 import { namingFor, sessionKeyOf } from './rooms';
-import { checkReason, endRoom } from './session-ended';
+import { checkReason } from './session-ended';
 import { namespacesOf, type ServerOrNamespace } from './socket-io';
 
 const debug = log('logout');
@@ -23,6 +24,13 @@ export interface LogoutSocketsOptions {
   reason?: string;
   /** The `rooms` option given to `authorize()`, when it names rooms and this process cannot tell. */
   rooms?: RoomsOptions;
+  /**
+   * `true` drops the connections instead of ending the sockets for good: the clients get
+   * `session_ended` with `reconnect: true`, then `'transport close'`, reconnect by themselves and
+   * are authorized again (as anonymous visitors, after a logout). See `disconnectSession`.
+   * @default false
+   */
+  reconnect?: boolean;
 }
 
 /** The part of an Express request the logout helpers read. */
@@ -100,6 +108,7 @@ function planLogout(io: ServerOrNamespace, req: LogoutRequest, options: LogoutSo
     throw new InvalidArgumentError('req', `${helper}: req must be the Express request`);
   }
   const reason = checkReason(options.reason, 'logout');
+  const reconnect = options.reconnect ?? false;
   const namespaces = namespacesOf(io, helper);
   const naming = namingFor(options.rooms, helper);
   let room: string | undefined;
@@ -117,7 +126,7 @@ function planLogout(io: ServerOrNamespace, req: LogoutRequest, options: LogoutSo
   }
   const target = room;
   return () => {
-    for (const namespace of namespaces) endRoom(namespace, target, reason);
+    for (const namespace of namespaces) endRoomChoosing(namespace, target, reason, reconnect);
   };
 }
 
@@ -128,5 +137,9 @@ function checkLogoutOptions(options: unknown): void {
   const scope = (options as LogoutSocketsOptions).scope;
   if (scope !== undefined && scope !== 'session' && scope !== 'user') {
     throw new InvalidOptionError('scope', `must be 'session' or 'user', not ${JSON.stringify(scope) ?? typeof scope}`);
+  }
+  const reconnect = (options as LogoutSocketsOptions).reconnect;
+  if (reconnect !== undefined && typeof reconnect !== 'boolean') {
+    throw new InvalidOptionError('reconnect', 'must be true (the clients reconnect) or false (for good)');
   }
 }

@@ -41,7 +41,7 @@ export interface CookieSessionOptions {
  */
 export type CookieSessionAuthorizeOptions = Omit<
   AuthorizeOptions,
-  'store' | 'secret' | 'key' | 'name' | 'cookieParser' | 'allowUnsignedSessionIdQuery' | 'liveSession'
+  'store' | 'secret' | 'key' | 'name' | 'cookieParser' | 'allowUnsignedSessionIdQuery' | 'liveSession' | 'session'
 > & {
   /**
    * The app's cookie-session settings: `authorize({ cookieSession: { name: 'session', keys } })`.
@@ -56,7 +56,16 @@ export type CookieSessionAuthorizeOptions = Omit<
 };
 
 /** Options that belong to express-session mode and make no sense next to `cookieSession`. */
-const STORE_MODE_OPTIONS = ['store', 'secret', 'key', 'name', 'cookieParser', 'allowUnsignedSessionIdQuery', 'liveSession'] as const;
+const STORE_MODE_OPTIONS = [
+  'store',
+  'secret',
+  'key',
+  'name',
+  'cookieParser',
+  'allowUnsignedSessionIdQuery',
+  'liveSession',
+  'session',
+] as const;
 
 /** A checked `cookieSession` option: the cookie's name and a signature check with the app's keys. */
 export interface CookieSessionReader {
@@ -81,7 +90,7 @@ export function storeOptionsOf(options: AuthorizeOptions | CookieSessionAuthoriz
       throw new InvalidOptionError(
         option,
         `cannot be used with "cookieSession": the session is in the cookie-session cookie, ${
-          option === 'liveSession' ? 'with no store to watch' : 'signed with cookieSession.keys'
+          option === 'liveSession' || option === 'session' ? 'with no store to read or save' : 'signed with cookieSession.keys'
         }`,
       );
     }
