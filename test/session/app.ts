@@ -53,13 +53,19 @@ export interface SessionAppOptions {
   adapter?: (io: Any) => void;
   /** A store shared with another node (not cleaned up by this app). */
   store?: Any;
+  /** A user database shared with another node. */
+  db?: Map<number, DbUser>;
 }
 
-export async function startSessionApp(stack: Stack, options: SessionAppOptions = {}): Promise<SessionApp> {
-  const db = new Map<number, DbUser>([
+export function userDb(): Map<number, DbUser> {
+  return new Map<number, DbUser>([
     [1, { id: 1, username: 'alice', role: 'reader' }],
     [2, { id: 2, username: 'bob', role: 'reader' }],
   ]);
+}
+
+export async function startSessionApp(stack: Stack, options: SessionAppOptions = {}): Promise<SessionApp> {
+  const db = options.db ?? userDb();
   const { Passport } = stack.passportModule;
   const passport = new Passport();
   passport.use(
@@ -116,7 +122,14 @@ export async function startSessionApp(stack: Stack, options: SessionAppOptions =
       onUserRefresh: (_socket: Any, user: Any, previous: Any) => refreshed.push({ user, previous }),
     };
   }
-  io.use(authorize(authorizeOptions));
+  try {
+    io.use(authorize(authorizeOptions));
+  } catch (err) {
+    // A refused option: nothing listens yet; close what was opened, and tell the test.
+    io.close();
+    await created.cleanup();
+    throw err;
+  }
   io.on('connection', (socket: Any) => {
     const answer = (ack: Any, work: () => Promise<unknown> | unknown) => {
       Promise.resolve()
@@ -131,7 +144,7 @@ export async function startSessionApp(stack: Stack, options: SessionAppOptions =
     socket.on('whoami', (ack: Any) =>
       answer(ack, () => ({ user: socket.request.user, sessionID: socket.request.sessionID, rooms: [...(socket.rooms ?? [])] })),
     );
-    socket.on('ping', (ack: Any) => ack?.('pong'));
+    socket.on('echo', (ack: Any) => ack?.('echo'));
     socket.on('session:describe', (ack: Any) =>
       answer(ack, () => {
         const session = socket.request.session;
