@@ -19,14 +19,14 @@ export default {
     testFiles: [
       'test/options.test.ts',
       // options.ts also holds the strategy options since they share the core checks.
-      'test/strategy/options.test.ts',
+      'test/authorize-strategy/options.test.ts',
       'test/hardening/edges.test.ts',
       'test/hardening/security.test.ts',
       'test/matrix/socketio4-express4-passport07-session119-memory.test.ts',
       'test/matrix/socketio2-express4-passport04-session117-memory.test.ts',
       'test/hardening/properties.test.ts',
       // The facts each decision reports (sources, timings) and the user id the rooms are named by.
-      'test/observability/decision-events.test.ts',
+      'test/events/decision-events.test.ts',
       'test/cluster/helpers.test.ts',
     ],
     nodeArgs: ['--import', 'tsx', '--test-reporter=tap'],
@@ -35,7 +35,7 @@ export default {
   // The handshake decision and what it is built from: identification by session, the decision,
   // socket delivery, the legacy contract, errors and options. Left out: index.ts and types.ts
   // (exports and types), log.ts (one line), events/ (decision events, tested by
-  // test/observability), and the features with suites of their own (cli/, cluster/,
+  // test/events), and the features with suites of their own (cli/, cluster/,
   // authorize-engine.ts and deliver/engine.ts, authorize-strategy.ts and identify's token modules).
   mutate: [
     'src/authorize.ts',

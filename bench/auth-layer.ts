@@ -62,51 +62,70 @@ export async function runAuthLayer(
   config: AuthLayerConfig,
   progress: (line: string) => void,
 ): Promise<AuthLayerResult> {
+  const entries = contenders.map((c) => ({ id: c.id, label: c.label, contender: c, args: [c.id, store] }));
+  const rows = await runInterleaved(entries, captured, config, (line) => progress(`auth layer (${store}): ${line}`));
+  return { store, rows };
+}
+
+/** One worker of an interleaved run: a contender, and the auth-worker's arguments. */
+export interface AuthLayerEntry {
+  id: string;
+  label: string;
+  contender: Contender;
+  /** contender id, store, and optionally the header kind and number of secrets (see auth-worker.ts). */
+  args: string[];
+}
+
+/**
+ * Runs every entry in a worker of its own, in interleaved rounds (rotated each round), after
+ * checking that each one really authorizes; then the heap rounds, if the config has any.
+ */
+export async function runInterleaved(
+  entries: AuthLayerEntry[],
+  captured: CapturedHandshake,
+  config: AuthLayerConfig,
+  progress: (line: string) => void,
+): Promise<AuthLayerRow[]> {
   const workers = new Map<string, Worker>();
+  const workerOf = (entry: AuthLayerEntry) => workers.get(entry.id) as Worker;
   try {
     const started = await Promise.all(
-      contenders.map((c) => spawnWorker('auth-worker', { execArgv: ['--expose-gc'], args: [c.id, store] }).then((w) => [c.id, w] as const)),
+      entries.map((e) => spawnWorker('auth-worker', { execArgv: ['--expose-gc'], args: e.args }).then((w) => [e.id, w] as const)),
     );
     for (const [id, worker] of started) workers.set(id, worker);
-    for (const contender of contenders) {
-      const worker = workers.get(contender.id) as Worker;
-      await worker.call('init', { captured, sessions: config.sessions });
-      if (contender.id === 'none') continue;
-      const check = await worker.call('check');
+    for (const entry of entries) {
+      await workerOf(entry).call('init', { captured, sessions: config.sessions });
+      if (entry.contender.id === 'none') continue;
+      const check = await workerOf(entry).call('check');
       if (!check.validAccepted || check.validUserId === null || check.missingAccepted || check.forgedAccepted || check.unknownAccepted) {
-        throw new Error(`${contender.label} does not authorize correctly on the ${store} store: ${JSON.stringify(check)}`);
+        throw new Error(`${entry.label} does not authorize correctly (${entry.args.join(' ')}): ${JSON.stringify(check)}`);
       }
     }
-    const rows: AuthLayerRow[] = contenders.map((c) => ({ id: c.id, label: c.label, cpuUs: [], wallUs: [], heapBytes: [] }));
-    const rowOf = (id: string) => rows.find((row) => row.id === id) as AuthLayerRow;
+    const rows: AuthLayerRow[] = entries.map((e) => ({ id: e.id, label: e.label, cpuUs: [], wallUs: [], heapBytes: [] }));
+    const rowOf = (entry: AuthLayerEntry) => rows.find((row) => row.id === entry.id) as AuthLayerRow;
+    const batch = { size: config.batch, window: config.window, chunk: config.chunk };
 
     for (let i = 0; i < config.warmupBatches; i++) {
-      for (const contender of contenders) {
-        await (workers.get(contender.id) as Worker).call('cpu', { size: config.batch, window: config.window, chunk: config.chunk });
-      }
+      for (const entry of entries) await workerOf(entry).call('cpu', batch);
     }
     for (let round = 0; round < config.rounds; round++) {
-      for (const contender of rotated(contenders, round)) {
-        const result = await (workers.get(contender.id) as Worker).call('cpu', {
-          size: config.batch,
-          window: config.window,
-          chunk: config.chunk,
-        });
-        if (result.refused > 0) throw new Error(`${contender.label} refused ${result.refused} valid handshakes`);
-        rowOf(contender.id).cpuUs.push(result.cpuUs);
-        rowOf(contender.id).wallUs.push(result.wallUs);
+      for (const entry of rotated(entries, round)) {
+        const result = await workerOf(entry).call('cpu', batch);
+        if (result.refused > 0) throw new Error(`${entry.label} refused ${result.refused} valid handshakes`);
+        rowOf(entry).cpuUs.push(result.cpuUs);
+        rowOf(entry).wallUs.push(result.wallUs);
       }
-      if ((round + 1) % 10 === 0 || round + 1 === config.rounds) progress(`auth layer (${store}): round ${round + 1}/${config.rounds}`);
+      if ((round + 1) % 10 === 0 || round + 1 === config.rounds) progress(`round ${round + 1}/${config.rounds}`);
     }
     for (let round = 0; round < config.heapRounds; round++) {
-      for (const contender of rotated(contenders, round)) {
-        const result = await (workers.get(contender.id) as Worker).call('heap', { count: config.heapSockets, window: config.window });
-        if (result.refused > 0) throw new Error(`${contender.label} refused ${result.refused} valid handshakes`);
-        rowOf(contender.id).heapBytes.push(result.bytesPerSocket);
+      for (const entry of rotated(entries, round)) {
+        const result = await workerOf(entry).call('heap', { count: config.heapSockets, window: config.window });
+        if (result.refused > 0) throw new Error(`${entry.label} refused ${result.refused} valid handshakes`);
+        rowOf(entry).heapBytes.push(result.bytesPerSocket);
       }
-      progress(`auth layer (${store}): heap round ${round + 1}/${config.heapRounds}`);
+      progress(`heap round ${round + 1}/${config.heapRounds}`);
     }
-    return { store, rows };
+    return rows;
   } finally {
     await Promise.all([...workers.values()].map((worker) => worker.close()));
   }

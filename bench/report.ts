@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type AuthLayerResult, authLayerTable, summarizeAuthLayer } from './auth-layer';
 import { type EndToEndRow, endToEndTable, summarizeEndToEnd } from './end-to-end';
 import { REPO_ROOT } from './lib/build';
-import { formatNumber, formatRatio, markdownTable, quantile, type Spread } from './lib/stats';
+import { formatNumber, formatRatio, markdownTable, quantile, roundRatios, type Spread } from './lib/stats';
 import { type LookupResult, lookupTable, roomMethodOf, scanOverRoom } from './lookups';
 import { type StoreOpsRow, storeOpsTable } from './store-ops';
 
@@ -24,6 +24,10 @@ export interface RunResults {
   e2e: EndToEndRow[] | undefined;
   storeOps: StoreOpsRow[] | undefined;
   lookups: LookupResult[];
+  /** Tables of further parts (see PARTS in run.ts), printed after the four main ones, in order. */
+  sections: { heading: string; markdown: string }[];
+  /** Targets of further parts, listed after the main ones. */
+  extraTargets: Target[];
   redisSkipped: boolean;
 }
 
@@ -42,7 +46,7 @@ export function machineLine(): string {
 
 export const currentLoad = (): number[] => loadavg().map((value) => Math.round(value * 100) / 100);
 
-interface Target {
+export interface Target {
   name: string;
   measured: string;
   met: boolean | undefined;
@@ -58,9 +62,11 @@ export function targets(results: RunResults): Target[] {
   if (memory) {
     const rows = summarizeAuthLayer(memory);
     const ours = rows.find((r) => r.id === 'compat');
+    const legacyOptions = rows.find((r) => r.id === 'compat-legacy-options');
     const legacy = rows.find((r) => r.id === 'legacy');
     const cluster = rows.find((r) => r.id === 'compat-cluster');
     const floor = rows.find((r) => r.id === 'floor');
+    const memoryRows = memory.rows;
     list.push({
       name: 'authorization CPU ≤ 0.5× legacy (memory store)',
       measured: `${ratioText(ours?.vsLegacy)} legacy, ${ratioText(ours?.vsFloor)} the floor (the floor: ${ratioText(floor?.vsLegacy)} legacy)`,
@@ -71,6 +77,21 @@ export function targets(results: RunResults): Target[] {
         name: 'retained heap per authorized socket ≤ legacy',
         measured: `${kb(ours.heap.median)} against legacy's ${kb(legacy.heap.median)}`,
         met: ours.heap.median <= legacy.heap.median,
+      });
+    }
+    if (legacyOptions && ours && legacy) {
+      const compatRow = memoryRows.find((r) => r.id === 'compat');
+      const optionsRow = memoryRows.find((r) => r.id === 'compat-legacy-options');
+      const vsBuiltIn = compatRow && optionsRow ? roundRatios(optionsRow.cpuUs, compatRow.cpuUs) : undefined;
+      list.push({
+        name: 'legacy options (`cookieParser: require("cookie-parser")`): CPU ≤ the built-in path (per-round ratio ≤ 1.02, the rounds\' noise)',
+        measured: `${ratioText(vsBuiltIn)} the built-in path, ${ratioText(legacyOptions.vsLegacy)} legacy`,
+        met: vsBuiltIn ? vsBuiltIn.median <= 1.02 : undefined,
+      });
+      list.push({
+        name: 'legacy options: retained heap per socket ≤ legacy',
+        measured: `${kb(legacyOptions.heap.median)} against legacy's ${kb(legacy.heap.median)}`,
+        met: legacyOptions.heap.median <= legacy.heap.median,
       });
     }
     if (cluster) {
@@ -114,6 +135,7 @@ export function targets(results: RunResults): Target[] {
       met: ratio && last?.sockets === 10000 ? ratio.median >= 10 : undefined,
     });
   }
+  list.push(...results.extraTargets);
   return list;
 }
 
@@ -152,6 +174,7 @@ export function renderResults(results: RunResults): string {
     out.push('', `### 4. User lookups, ${result.setup} (${how}; 5 sockets per user; median µs per lookup)`, '');
     out.push(lookupTable(result));
   }
+  for (const section of results.sections) out.push('', `### ${section.heading}`, '', section.markdown);
   const list = targets(results);
   if (list.length > 0) {
     out.push('', '### Targets', '');

@@ -2,7 +2,7 @@
  * Prometheus metrics for socket.io logins, fed from the decision events of
  * passport.socketio-compat: a counter per outcome, a counter of rejected (forged) session ids,
  * and a histogram of how long the session store, `deserializeUser` and the whole handshake took.
- * Tested by test/observability/metrics.test.ts.
+ * Tested by test/events/metrics.test.ts.
  *
  * In your app, import from 'passport.socketio-compat' instead of '../src':
  *

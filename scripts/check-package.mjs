@@ -346,6 +346,8 @@ try {
     return `${apps.length} apps (${apps.join(', ')}), ${findings} findings, each fixed`;
   });
 
+  await step('legacy pins: socket.io 1 to 4', () => run(process.execPath, ['scripts/check-legacy-installs.mjs', tarball], root));
+
   await step("the repository's node_modules were not touched", () => {
     const lockAfter = existsSync(lockfile) ? statSync(lockfile).mtimeMs : undefined;
     expectEqual(lockAfter, lockBefore, 'node_modules/.package-lock.json modification time');

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { decide } from './decide/callbacks';
 import { newRecord } from './decide/record';
 import { createSettlement } from './decide/settlement';
-import { deliverToEngine, type EngineRequest, engineQueryOf, isEngineHandshake } from './deliver/engine';
+import { belongsToOpenConnection, deliverToEngine, type EngineRequest, engineQueryOf } from './deliver/engine';
 import { isObserved, reportDecision } from './events/decision-events';
 import { storeOptionsOf } from './identify/cookie-session';
 import { createSessionIdentifier, identifyBySession } from './identify/session';
@@ -20,8 +20,9 @@ export type EngineMiddleware = (req: EngineRequest, res: ServerResponse, next: (
  * with `io.engine.use(...)` (socket.io 4.6 and later). Same options, callbacks and
  * `socket.request.user` as `authorize` (session cookies) or, with `strategy`, as
  * `authorizeStrategy` (the token from the `Authorization: Bearer` header or a query parameter;
- * `handshake.auth` is not sent until after the engine handshake). It runs only on the first HTTP
- * request of a connection, never on later polling requests or the WebSocket upgrade. A refused
+ * `handshake.auth` is not sent until after the engine handshake). It runs on every request that
+ * engine.io treats as the start of a connection (no `sid`, or an empty one, whatever the method),
+ * never on later requests of an open connection (polling requests, the WebSocket upgrade). A refused
  * handshake gets HTTP 401 (403 when `success` refused a found user, 500 for a critical failure)
  * with a JSON {@link EngineRefusal} body; the socket.io client reports it as a `connect_error`
  * `'xhr poll error'` (polling) or `'websocket error'`.
@@ -48,13 +49,13 @@ export function authorizeEngine(options: EngineAuthorizeOptions): EngineMiddlewa
   const bySession = engine.strategy ? undefined : createSessionIdentifier(engine.settings);
   return function authorizeEngineHandshake(req, res, next) {
     const query = engineQueryOf(req);
-    if (!isEngineHandshake(req, query)) return next();
+    if (belongsToOpenConnection(query)) return next();
     req.socketio_version_1 = true;
     const record = newRecord(isObserved(settings.onDecision));
     const token = byToken && findToken(req, undefined, query, byToken.settings.tokenFrom);
     const context = { mode: 'engine' as const, transport: query.transport, tokenSource: token?.source };
     const settlement = createSettlement(
-      deliverToEngine(req, res, next, record),
+      deliverToEngine(req, res, next, record, settings.userProperty),
       record.timed ? (verdict) => reportDecision(settings, record, verdict, context, req) : undefined,
     );
     const decideNow = (identity: Identity) => decide(settings, req as HandshakeData, identity, settlement, record);

@@ -1,8 +1,9 @@
-import { createAfterAccept } from './cluster/accepted-socket';
+import { createAfterAccept, reviewVerdict } from './cluster/accepted-socket';
 import { listenForDropRequests } from './cluster/reconnect';
 import { decide } from './decide/callbacks';
 import { newRecord } from './decide/record';
 import { createSettlement } from './decide/settlement';
+import { recoveryRefusal } from './deliver/recovery';
 import { type DeliverySocket, deliverToSocket } from './deliver/socket';
 import { type ExpiringSocket, expireWithToken } from './deliver/token-expiry';
 import { isObserved, reportDecision } from './events/decision-events';
@@ -41,18 +42,19 @@ import type { AuthorizeMiddleware, HandshakeData } from './types';
 export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeMiddleware {
   const settings = resolveStrategyOptions(options, 'socket');
   const identifier = createTokenIdentifier(settings);
-  const afterAccept = settings.session && createAfterAccept(settings.session);
+  const cluster = settings.session && createAfterAccept(settings.session);
   return function authorizeSocketWithStrategy(socket, next) {
     // socket.io 0.9's io.set('authorization', fn) has no socket; refuse rather than throw into it.
     if (isSocketIo09Call(socket)) return refuseSocketIo09(next, 'authorizeStrategy()');
     const request = socket.request;
-    const record = newRecord(isObserved(settings.onDecision));
+    const record = newRecord(isObserved(settings.onDecision), cluster?.endedInFlight !== undefined);
     const token = findToken(request, socket.handshake?.auth, socket.handshake?.query, settings.tokenFrom);
-    const deliver = deliverToSocket(socket, next, settings.userProperty, {
-      // Rooms and live-session checks are about the session: a token-admitted socket has none.
+    const deliver = deliverToSocket(socket, next, settings.userProperty, record, {
+      // Rooms, live-session checks and logouts are about the session: a token-admitted socket has none.
+      review: (verdict) => (record.foundBy === 'session' ? reviewVerdict(cluster, record, verdict) : verdict),
       beforeNext: () => {
         if (settings.session?.rooms) listenForDropRequests((socket as DeliverySocket).nsp);
-        if (record.foundBy === 'session') afterAccept?.(socket, record);
+        if (record.foundBy === 'session') cluster?.afterAccept(socket, record);
       },
       afterNext: () => {
         if (settings.expireWithToken && record.foundBy === 'token' && record.tokenExpiresAt !== undefined) {
@@ -75,7 +77,15 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
           }
         : undefined,
     );
-    const credentials = { token, sessionQuery: readQuerySessionId(request, socket.handshake?.query) };
+    cluster?.onHandshake?.(socket);
+    const unsafe = recoveryRefusal(socket);
+    if (unsafe) {
+      record.failure = unsafe;
+      settlement.refuse(unsafe);
+      return;
+    }
+    // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
+    const credentials = { token, sessionQuery: readQuerySessionId(request, undefined) };
     identifyBySessionOrToken(identifier, request, credentials, record, (identity) =>
       decide(settings, request as HandshakeData, identity, settlement, record),
     );

@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import { createAfterAccept } from './cluster/accepted-socket';
+import { createAfterAccept, reviewVerdict } from './cluster/accepted-socket';
 import { listenForDropRequests } from './cluster/reconnect';
 import { createRolling } from './cluster/rolling';
 import { decide } from './decide/callbacks';
 import { type HandshakeRecord, newRecord } from './decide/record';
-import { createSettlement } from './decide/settlement';
+import { createSettlement, type Deliver, type Settlement } from './decide/settlement';
 import { clientErrorOf } from './deliver/client-error';
+import { recoveryRefusal } from './deliver/recovery';
 import { type DeliverySocket, deliverToSocket } from './deliver/socket';
 import { isObserved, reportDecision } from './events/decision-events';
 import { type CookieSessionAuthorizeOptions, storeOptionsOf } from './identify/cookie-session';
@@ -39,18 +40,13 @@ export function authorize(options: AuthorizeOptions | CookieSessionAuthorizeOpti
   // A cookie-session app's session is read from the cookie through the same steps as a store's.
   const settings = resolveOptions(storeOptionsOf(options));
   const identifier = createSessionIdentifier(settings);
-  const afterAccept = createAfterAccept(settings);
+  const cluster = createAfterAccept(settings);
   const rollingInterval = settings.session?.rollingInterval;
   const rolling = rollingInterval === undefined ? undefined : createRolling(settings.store, rollingInterval);
 
-  function handshake(
-    request: IncomingMessage,
-    query: unknown,
-    deliver: (verdict: Verdict) => void,
-    record: HandshakeRecord,
-    socket?: DeliverySocket,
-  ) {
-    const settlement = createSettlement(
+  /** The one verdict of a handshake, delivered by `deliver`, then told to the observers. */
+  function settle(request: IncomingMessage, deliver: Deliver, record: HandshakeRecord, socket?: DeliverySocket): Settlement {
+    return createSettlement(
       deliver,
       record.timed
         ? (verdict) => {
@@ -59,25 +55,42 @@ export function authorize(options: AuthorizeOptions | CookieSessionAuthorizeOpti
           }
         : undefined,
     );
-    identifyBySession(identifier, request, query, record, (identity) =>
-      decide(settings, request as HandshakeData, identity, settlement, record),
-    );
   }
 
   return function authorizeSocket(socket, next) {
-    const record = newRecord(isObserved(settings.onDecision));
+    const record = newRecord(isObserved(settings.onDecision), cluster?.endedInFlight !== undefined);
     if (isSocketIo09Call(socket)) {
       const { request, answer } = socketIo09Handshake(socket, next);
-      handshake(request, readQuerySessionId(request, undefined), (verdict) => answer(verdict && clientErrorOf(verdict, false)), record);
+      const deliver = (verdict: Verdict) => {
+        answer(verdict && clientErrorOf(verdict, false));
+        return verdict;
+      };
+      const settlement = settle(request, deliver, record);
+      identifyBySession(identifier, request, readQuerySessionId(request, undefined), record, (identity) =>
+        decide(settings, request as HandshakeData, identity, settlement, record),
+      );
       return;
     }
-    const deliver = deliverToSocket(socket, next, settings.userProperty, {
+    const request = socket.request;
+    const deliver = deliverToSocket(socket, next, settings.userProperty, record, {
+      review: (verdict) => reviewVerdict(cluster, record, verdict),
       beforeNext: () => {
-        afterAccept?.(socket, record);
+        cluster?.afterAccept(socket, record);
         if (settings.rooms) listenForDropRequests((socket as DeliverySocket).nsp);
         rolling?.(socket as Parameters<typeof rolling>[0]);
       },
     });
-    handshake(socket.request, readQuerySessionId(socket.request, socket.handshake?.query), deliver, record, socket);
+    const settlement = settle(request, deliver, record, socket);
+    cluster?.onHandshake?.(socket);
+    const unsafe = recoveryRefusal(socket);
+    if (unsafe) {
+      record.failure = unsafe;
+      settlement.refuse(unsafe);
+      return;
+    }
+    // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
+    identifyBySession(identifier, request, readQuerySessionId(request, undefined), record, (identity) =>
+      decide(settings, request as HandshakeData, identity, settlement, record),
+    );
   };
 }

@@ -25,6 +25,8 @@ export const ErrorCodes = {
   SESSION_STORE: 'ERR_SESSION_STORE',
   /** The store did not answer within `timeout`. Critical. */
   SESSION_STORE_TIMEOUT: 'ERR_SESSION_STORE_TIMEOUT',
+  /** The store answered with something that is not a session object (a store with the wrong serializer). Critical. */
+  SESSION_STORE_INVALID: 'ERR_SESSION_STORE_INVALID',
   /** No verifiable session id, no session in the store, or an expired one. */
   NO_SESSION: 'ERR_NO_SESSION',
   /** The session has no passport data: an anonymous visitor. */
@@ -57,6 +59,12 @@ export const ErrorCodes = {
   STRATEGY_ERROR: 'ERR_STRATEGY_ERROR',
   /** Strategy mode: the strategy did not answer within `timeout`. Critical. */
   STRATEGY_TIMEOUT: 'ERR_STRATEGY_TIMEOUT',
+  /**
+   * The socket.io server has `connectionStateRecovery` with `skipMiddlewares` (its default), which
+   * lets a recovered socket back in without this middleware: every handshake is refused until
+   * `skipMiddlewares: false` is set. Critical.
+   */
+  RECOVERY_SKIPS_AUTHORIZATION: 'ERR_RECOVERY_SKIPS_AUTHORIZATION',
   /** The handshake request itself could not be read (a hostile or broken request object). Critical; `fail` is not called. */
   REQUEST_UNREADABLE: 'ERR_REQUEST_UNREADABLE',
   /** An option passed to `authorize()` is missing or of the wrong kind. */
@@ -160,6 +168,18 @@ export function requestUnreadable(cause: unknown): AuthorizationError {
 
 export function storeFailure(cause: unknown): AuthorizationError {
   return new AuthorizationError(ErrorCodes.SESSION_STORE, LEGACY_MESSAGES.storeError + messageOf(cause), true, cause);
+}
+
+/** A store answer that is not a session: a store failure, in the legacy 'Error in session store' form. */
+export function invalidSession(problem: string): AuthorizationError {
+  return new AuthorizationError(ErrorCodes.SESSION_STORE_INVALID, LEGACY_MESSAGES.storeError + problem, true);
+}
+
+export const RECOVERY_MESSAGE =
+  "socket.io's connectionStateRecovery skips middlewares on recovered sockets (skipMiddlewares defaults to true), so a logged-out session could come back without authorization: set connectionStateRecovery.skipMiddlewares to false";
+
+export function recoverySkipsAuthorization(): AuthorizationError {
+  return new AuthorizationError(ErrorCodes.RECOVERY_SKIPS_AUTHORIZATION, RECOVERY_MESSAGE, true);
 }
 
 export function storeTimeout(ms: number): AuthorizationError {

@@ -1,12 +1,12 @@
 import { InvalidArgumentError } from './errors';
 import type { SocketUser } from './types';
 
-/** A connected socket as far as `filterSocketsByUser` reads one, on socket.io 2, 3 and 4. */
+/** A connected socket as far as `filterSocketsByUser` reads one, on socket.io 1 to 4. */
 export interface UserSocket {
   request: { user?: unknown };
 }
 
-/** A namespace of socket.io 2 (`connected` object), or 3 and 4 (`sockets` Map). */
+/** A namespace of socket.io 1 and 2 (`connected` object), or 3 and 4 (`sockets` Map). */
 export interface NamespaceLike<TSocket> {
   sockets?: Map<string, TSocket> | Record<string, TSocket> | unknown;
   connected?: Record<string, TSocket>;
@@ -23,7 +23,7 @@ export type UserFilter = (user: SocketUser) => unknown;
 
 /**
  * The connected sockets, on this process, whose `request.user` passes `filter`. Pass the server
- * for its main namespace, or a namespace (`io.of('/chat')`). Works on socket.io 2, 3 and 4.
+ * for its main namespace, or a namespace (`io.of('/chat')`). Works on socket.io 1 (from 1.4), 2, 3 and 4.
  *
  * @example
  * ```js
@@ -51,7 +51,7 @@ function connectedSockets<TSocket>(io: ServerLike<TSocket> | NamespaceLike<TSock
     throw new InvalidArgumentError('io', 'filterSocketsByUser(io, filter): io must be a socket.io server or namespace');
   }
   const namespace: NamespaceLike<TSocket> = typeof (io as ServerLike<TSocket>).of === 'function' ? (io as ServerLike<TSocket>).sockets : io;
-  // socket.io 2 keeps connected sockets in `connected` (its `sockets` also holds half-open ones).
+  // socket.io 1 and 2 keep connected sockets in `connected` (its `sockets` also holds half-open ones).
   const sockets = namespace.connected ?? namespace.sockets;
   if (sockets instanceof Map) return sockets.values();
   if (sockets !== null && typeof sockets === 'object') return Object.values(sockets as Record<string, TSocket>);

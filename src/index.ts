@@ -18,6 +18,7 @@ export { loginSocket, logoutSocket } from './cluster/socket-login';
 export { loadSocketSession } from './cluster/socket-session';
 export type { DisconnectOptions, FetchSocketsOptions, IdentityFilter, RemoteUserSocket, UserSocketsOptions } from './cluster/user-sockets';
 export { disconnectSession, disconnectUser, emitToUser, fetchSocketsByUser } from './cluster/user-sockets';
+export { socketUser } from './deliver/connection-user';
 export type { EngineRefusal } from './deliver/engine';
 export type { ExpiringSocket, TokenExpiredNotice } from './deliver/token-expiry';
 export type { AuthorizationErrorCode, ErrorCode } from './errors';

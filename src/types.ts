@@ -60,26 +60,55 @@ export interface SocketSession {
 /** Signed cookies of a request, unsigned: the value, or `false` where the signature did not verify. */
 export type SignedCookies = Record<string, string | false | object>;
 
+/** The fields your app declared on `Express.User` (none until you augment it). */
+type AppUserField = Exclude<keyof Express.User, 'logged_in'>;
+
 /** A user who logged in through Passport: your `Express.User` with `logged_in: true`. */
 export type AuthenticatedUser = Express.User & { logged_in: true };
-/** What `request.user` holds when the handshake found no logged-in user. */
-export interface AnonymousUser {
-  logged_in: false;
+
+/**
+ * What `request.user` holds when the handshake found no logged-in user: `logged_in: false`, and
+ * none of your user's fields. Reading one gives `undefined` (typed so), as it does at run time, so
+ * `filterSocketsByUser(io, (user) => user.username === 'john')` compiles and is false for anonymous
+ * users, while `if (user.logged_in)` narrows to the full {@link AuthenticatedUser}.
+ */
+export type AnonymousUser = { logged_in: false } & { readonly [field in AppUserField]?: undefined };
+
+/**
+ * A user as apps typed it against `@types/passport.socketio` (`any`), for an app that never
+ * declared its user on `Express.User`: `logged_in` and any field of the app's own.
+ */
+interface UntypedUser {
+  logged_in: boolean;
+  [field: string]: any;
 }
-/** The user of a socket: logged in, or anonymous. Check `logged_in` to tell them apart. */
-export type SocketUser = AuthenticatedUser | AnonymousUser;
+
+/**
+ * The user of a socket: logged in, or anonymous; check `logged_in` to tell them apart. Declare your
+ * user on `Express.User` (as for Passport) and its fields are typed; until then any field reads
+ * as `any`, as it did with the legacy type definitions.
+ */
+export type SocketUser = [AppUserField] extends [never] ? UntypedUser : AuthenticatedUser | AnonymousUser;
+
+/** The user `success` receives: the one the handshake found (any field, until you declare yours). */
+type LoggedInUser = [AppUserField] extends [never] ? UntypedUser : AuthenticatedUser;
 
 /**
  * The handshake request as the callbacks receive it (`socket.request` on socket.io 1 and later),
  * with the fields `authorize()` sets on it.
  */
-export interface HandshakeData extends IncomingMessage {
+// `user` is declared on IncomingMessage as Passport declares it on Express' Request; here it is the
+// union the handshake really sets, so it replaces that declaration.
+export interface HandshakeData extends Omit<IncomingMessage, 'user'> {
   cookie: SignedCookies;
   sessionID: string;
   socketio_version_1?: boolean;
-  user: Express.User;
+  /** The user (at `userProperty`): the one found, or `{ logged_in: false }`. */
+  user: SocketUser;
   isAuthenticated(): boolean;
   isUnauthenticated(): boolean;
+  /** Fields old callbacks read or set on the request of their own (the legacy types gave `data: any`). */
+  [field: string]: any;
 }
 
 /**
@@ -90,8 +119,13 @@ export interface HandshakeData extends IncomingMessage {
  */
 export type AcceptCallback = (err?: Error | string | null, accepted?: boolean) => void;
 
+/** The handshake request as `success` receives it: its user was found and is logged in. */
+interface SuccessData extends HandshakeData {
+  user: LoggedInUser;
+}
+
 /** Called when the user was found. Call `accept()` to let the socket in. */
-export type SuccessCallback = (data: HandshakeData, accept: AcceptCallback) => void;
+export type SuccessCallback = (data: SuccessData, accept: AcceptCallback) => void;
 
 /**
  * Called on every failure. `message` is the legacy message, `critical` is true when something
@@ -216,8 +250,11 @@ export interface DecisionEvent {
   deserializeMs: number | null;
   /** Milliseconds from the start of the handshake to the decision. */
   totalMs: number;
-  /** The user id, only with `includeUserIdInDecisions: true` and a found user. */
-  userId?: unknown;
+  /**
+   * The user id, only with `includeUserIdInDecisions: true` and a found user whose id (its `id`,
+   * else Passport's serialized value) is a string or a finite number; never an object.
+   */
+  userId?: string | number;
 }
 
 /**

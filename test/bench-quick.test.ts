@@ -51,6 +51,7 @@ function tableAfter(output: string, heading: string): string[][] {
 const AUTH_ROWS = [
   'no authorization (the harness alone)',
   'passport.socketio-compat',
+  'passport.socketio-compat, legacy options (cookieParser)',
   'passport.socketio-compat + onDecision',
   'passport.socketio 3.7.0 (legacy)',
   'io.engine.use(session) + passport.session()',
@@ -103,7 +104,29 @@ describe('npm run bench -- --quick', async () => {
       for (const row of lookups) assert.match(row[1] ?? '', /^\d+\.\d$/, `${setup}: ${row[0]}`);
     }
 
+    const hostile = tableAfter(stdout, '### 5. A hostile Cookie header');
+    for (const secrets of ['1', '3']) {
+      const labels = hostile.filter((row) => row[1] === secrets).map((row) => row[0]);
+      for (const label of [
+        'passport.socketio-compat, ordinary header',
+        'passport.socketio-compat, hostile header',
+        'passport.socketio-compat, legacy options (cookieParser), hostile header',
+        'express-session (io.use(wrap(session))), hostile header',
+      ]) {
+        assert.ok(labels.includes(label), `hostile header, ${secrets} secret(s): no row for ${label}`);
+      }
+    }
+    for (const row of hostile) {
+      for (const cell of row.slice(2)) assert.match(cell, /^\d+\.\d+×? \(\d+\.\d+×?–\d+\.\d+×?\)$/, `hostile header: ${row[0]}`);
+    }
+
     const targets = tableAfter(stdout, '### Targets');
-    assert.ok(targets.length >= 5, 'every target has a row');
+    assert.ok(targets.length >= 9, 'every target has a row');
+    for (const name of ['legacy options', 'hostile Cookie header']) {
+      assert.ok(
+        targets.some((row) => row[0]?.includes(name)),
+        `a target about the ${name}`,
+      );
+    }
   });
 });

@@ -25,6 +25,7 @@ interface Row {
   express: string;
   passport: string;
   session: string;
+  cookieParser: string;
   store: string;
 }
 
@@ -44,6 +45,8 @@ function rowOfMatrixFile(file: string): Row {
     express: versionOf(part('express')),
     passport: versionOf(part('passport')),
     session: versionOf(part('session')),
+    // The behaviour suite passes the stack's cookie-parser as the `cookieParser` option.
+    cookieParser: versionOf(/cookieParser: '([^']+)'/.exec(source)?.[1] ?? 'cookie-parser'),
     store: store.name,
   };
 }
@@ -56,27 +59,34 @@ function readmeRows(): Row[] {
   const section = readme.slice(start + 1).split(/\n## /)[0] as string;
   const lines = section.split('\n').filter((line) => line.startsWith('|'));
   return lines.slice(2).map((line) => {
-    const [socketIo, express, passport, session, store] = line
+    const [socketIo, express, passport, session, cookieParser, store] = line
       .split('|')
       .slice(1, -1)
       .map((cell) => cell.trim());
-    return { socketIo, express, passport, session, store } as Row;
+    return { socketIo, express, passport, session, cookieParser, store } as Row;
   });
 }
 
-const key = (row: Row) => [row.socketIo, row.express, row.passport, row.session, row.store].join(' | ');
+const key = (row: Row) => [row.socketIo, row.express, row.passport, row.session, row.cookieParser, row.store].join(' | ');
 const matrixFiles = readdirSync(matrixDir).filter((file) => file.endsWith('.test.ts'));
 const tested = matrixFiles.map(rowOfMatrixFile);
 
-/** `^` for the newest tested release of a major, `~` for an older minor of the same major. */
+/** A release line as `^` reads it: the major, or the minor of a 0.x version. */
+const lineOf = (version: string) =>
+  version.startsWith('0.') ? version.split('.').slice(0, 2).join('.') : (version.split('.')[0] as string);
+const byVersion = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
+/**
+ * One `^` range per tested line, from the oldest release tested in it: an app pinned anywhere in
+ * a line (`~2.3.0` between the tested 2.0.4 and 2.5.1) installs without a flag and keeps its pin.
+ */
 function rangeOf(versions: string[]): string {
-  const unique = [...new Set(versions)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  const majorOf = (version: string) => (version.startsWith('0.') ? version.split('.').slice(0, 2).join('.') : version.split('.')[0]);
-  return unique
-    .map((version, i) =>
-      unique[i + 1] !== undefined && majorOf(unique[i + 1] as string) === majorOf(version) ? `~${version}` : `^${version}`,
-    )
-    .join(' || ');
+  const oldest = new Map<string, string>();
+  for (const version of [...new Set(versions)].sort(byVersion)) {
+    const line = lineOf(version);
+    if (!oldest.has(line)) oldest.set(line, version);
+  }
+  return [...oldest.values()].map((version) => `^${version}`).join(' || ');
 }
 
 describe('the compatibility claims', () => {
@@ -92,19 +102,33 @@ describe('the compatibility claims', () => {
       new Set(
         tested.map((row) => (row[field].split('.')[0] === '0' ? row[field].split('.').slice(0, 2).join('.') : row[field].split('.')[0])),
       );
-    assert.deepEqual([...values('socketIo')].sort(), ['2', '3', '4']);
+    assert.deepEqual([...values('socketIo')].sort(), ['1', '2', '3', '4']);
     assert.deepEqual([...values('express')].sort(), ['4', '5']);
-    assert.deepEqual([...values('passport')].sort(), ['0.4', '0.5', '0.6', '0.7']);
-    assert.deepEqual(new Set(tested.map((row) => row.session)), new Set([versionOf('express-session-v117'), versionOf('express-session')]));
+    assert.deepEqual([...values('passport')].sort(), ['0.2', '0.3', '0.4', '0.5', '0.6', '0.7']);
+    assert.deepEqual(
+      new Set(tested.map((row) => row.session)),
+      new Set([versionOf('express-session-v111'), versionOf('express-session-v117'), versionOf('express-session')]),
+    );
+    assert.deepEqual(new Set(tested.map((row) => row.cookieParser)), new Set([versionOf('cookie-parser-v13'), versionOf('cookie-parser')]));
     assert.deepEqual(new Set(tested.map((row) => row.store)), new Set(Object.values(STORES).map((store) => store.name)));
   });
 
-  it('runs each Passport version with each store, and socket.io 2 with Passport 0.4 on each store', () => {
+  it('tests the oldest release of every supported line: socket.io 1.4.0, 2.0.4, 3.0.0, 4.0.0, Passport 0.2.0 to 0.7.0, express-session 1.11.0, cookie-parser 1.3.0', () => {
+    const has = (field: keyof Row, version: string) => tested.some((row) => row[field] === version);
+    for (const version of ['1.4.0', '1.7.4', '2.0.4', '3.0.0', '4.0.0']) assert.ok(has('socketIo', version), `socket.io ${version}`);
+    for (const version of ['0.2.0', '0.2.2', '0.3.0', '0.3.2', '0.4.0', '0.4.1', '0.5.0', '0.5.3', '0.6.0', '0.7.0']) {
+      assert.ok(has('passport', version), `passport ${version}`);
+    }
+    assert.ok(has('session', '1.11.0'), 'express-session 1.11.0');
+    assert.ok(has('cookieParser', '1.3.0'), 'cookie-parser 1.3.0');
+  });
+
+  it('runs each Passport line with each store, and socket.io 2 with Passport 0.4 on each store', () => {
     const stores = Object.values(STORES).map((store) => store.name);
-    for (const passport of new Set(tested.map((row) => row.passport))) {
+    for (const passport of new Set(tested.map((row) => lineOf(row.passport)))) {
       for (const store of stores) {
         assert.ok(
-          tested.some((row) => row.passport === passport && row.store === store),
+          tested.some((row) => lineOf(row.passport) === passport && row.store === store),
           `passport ${passport} with ${store}`,
         );
       }
@@ -118,8 +142,13 @@ describe('the compatibility claims', () => {
     assert.equal(peerDependencies['socket.io'], rangeOf(tested.map((row) => row.socketIo)));
     assert.equal(peerDependencies.passport, rangeOf(tested.map((row) => row.passport)));
     assert.equal(peerDependencies['express-session'], rangeOf(tested.map((row) => row.session)));
-    // The behaviour suite passes cookie-parser on every stack (the `cookieParser` option).
-    assert.equal(peerDependencies['cookie-parser'], rangeOf([versionOf('cookie-parser')]));
+    // The behaviour suite passes the stack's cookie-parser (the `cookieParser` option) on every stack.
+    assert.equal(peerDependencies['cookie-parser'], rangeOf(tested.map((row) => row.cookieParser)));
+  });
+
+  it('marks as optional the peers the package never loads: cookie-parser and express-session', () => {
+    const { peerDependenciesMeta } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    assert.deepEqual(peerDependenciesMeta, { 'cookie-parser': { optional: true }, 'express-session': { optional: true } });
   });
 
   it('names the Node major the tests run on', () => {

@@ -127,7 +127,7 @@ describe('doctor on the legacy corpus', () => {
         '',
         'package.json',
         '  13:5    change  dependencies: "passport.socketio": "^3.7.0"',
-        '                  depend on "passport.socketio-compat": "^1.0.0" instead (--fix), or install it under the old name: "passport.socketio": "npm:passport.socketio-compat@^1.0.0"',
+        '                  depend on "passport.socketio-compat": "^1.1.0" instead (--fix), or install it under the old name: "passport.socketio": "npm:passport.socketio-compat@^1.1.0"',
         'server.js',
         "  9:34    change  require('passport.socketio')",
         "                  load 'passport.socketio-compat' instead (--fix rewrites this), or keep the line and install the successor under the old name: npm install passport.socketio@npm:passport.socketio-compat",
@@ -169,7 +169,7 @@ describe('doctor on the legacy corpus', () => {
         '     "passport": "^0.5.0",',
         '     "passport-local": "^1.0.0",',
         '-    "passport.socketio": "^3.6.2",',
-        '+    "passport.socketio-compat": "^1.0.0",',
+        '+    "passport.socketio-compat": "^1.1.0",',
         '     "socket.io": "^3.0.0"',
         '   }',
         ' }',
@@ -386,7 +386,7 @@ describe('doctor on TypeScript and modern JavaScript', () => {
     assert.equal(readFileSync(join(dir, 'node_modules/dep/index.js'), 'utf8'), "require('passport.socketio');\n");
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')), {
       name: 'ts-app',
-      dependencies: { '@socket.io/redis-adapter': '^8.0.0', 'passport.socketio-compat': '^1.0.0', 'socket.io': '^4.7.0' },
+      dependencies: { '@socket.io/redis-adapter': '^8.0.0', 'passport.socketio-compat': '^1.1.0', 'socket.io': '^4.7.0' },
       devDependencies: { typescript: '^5.0.0' },
     });
     assert.equal(
@@ -464,7 +464,7 @@ describe('doctor on the versions an app pins (the tested matrix)', () => {
 
   it('says nothing about pins inside the tested matrix, oldest and newest of every line', () => {
     const matrixPins: Array<Record<string, string>> = [
-      { 'socket.io': '1.3.7', passport: '0.2.2', 'express-session': '1.11.3', 'cookie-parser': '1.3.5', express: '4.13.4' },
+      { 'socket.io': '1.4.0', passport: '0.2.2', 'express-session': '1.11.3', 'cookie-parser': '1.3.5', express: '4.13.4' },
       { 'socket.io': '~2.3.0', passport: '^0.4.0', 'express-session': '^1.16.2', express: '^4.16.4', 'connect-redis': '^9.0.0' },
       { 'socket.io': '2.0.4', passport: '0.7.0', 'express-session': '^1.19.0', 'cookie-parser': '^1.4.7', express: '^5.0.0' },
       { 'socket.io': '~3.1.2', memorystore: '^1.6.7', 'session-file-store': '^1.5.0', 'connect-pg-simple': '^10.0.0' },
@@ -486,13 +486,13 @@ describe('doctor on the versions an app pins (the tested matrix)', () => {
     assert.deepEqual(
       findings.map((f) => `${f.line} ${f.severity} ${f.message}`),
       [
-        '5 change dependencies: "socket.io": "0.9.17": npm install passport.socketio-compat stops with ERESOLVE: socket.io 0.9.17 is older than every tested version (its peer range: socket.io 1.3 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
+        '5 change dependencies: "socket.io": "0.9.17": npm install passport.socketio-compat stops with ERESOLVE: socket.io 0.9.17 is older than every tested version (its peer range: socket.io 1.4 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
         '6 change dependencies: "passport": "~0.1.17": npm install passport.socketio-compat stops with ERESOLVE: passport 0.1.17 is older than every tested version (its peer range: passport 0.2 to 0.7)',
         '7 change dependencies: "express-session": "1.10.1": npm install passport.socketio-compat stops with ERESOLVE: express-session 1.10.1 is older than every tested version (its peer range: express-session 1.11 and later 1.x)',
         '8 change dependencies: "cookie-parser": "1.1.0": npm install passport.socketio-compat stops with ERESOLVE: cookie-parser 1.1.0 is older than every tested version (its peer range: cookie-parser 1.3 and later 1.x)',
       ],
     );
-    assert.match(findings[0]?.advice ?? '', /^upgrade socket\.io to 1\.7 or later first/);
+    assert.match(findings[0]?.advice ?? '', /^upgrade socket\.io to 1\.4 or later within its major first/);
     assert.equal(findings[1]?.advice, 'upgrade Passport to 0.2 or later first');
   });
 
@@ -502,11 +502,11 @@ describe('doctor on the versions an app pins (the tested matrix)', () => {
     assert.deepEqual(
       findings.map((f) => f.message),
       [
-        'dependencies: "socket.io": "2.0.1": npm install passport.socketio-compat stops with ERESOLVE: socket.io 2.0.1 is not a tested version (its peer range: socket.io 1.3 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
+        'dependencies: "socket.io": "2.0.1": npm install passport.socketio-compat stops with ERESOLVE: socket.io 2.0.1 is not a tested version (its peer range: socket.io 1.4 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
         'dependencies: "passport": "^0.8.0": npm install passport.socketio-compat stops with ERESOLVE: passport 0.8.0 is newer than every tested version (its peer range: passport 0.2 to 0.7)',
       ],
     );
-    assert.match(findings[0]?.advice ?? '', /^pin a tested version \(socket\.io 1\.3 to 1\.7, 2\.0\.4 to 2\.5/);
+    assert.match(findings[0]?.advice ?? '', /^pin a tested version \(socket\.io 1\.4 to 1\.7, 2\.0\.4 to 2\.5/);
     assert.match(findings[1]?.advice ?? '', /--legacy-peer-deps installs it anyway, untested$/);
   });
 
@@ -529,7 +529,7 @@ describe('doctor on the versions an app pins (the tested matrix)', () => {
     assert.deepEqual(
       findings.map((f) => `${f.severity} ${f.message}`),
       [
-        'check dependencies: "socket.io": "^2.0.0": npm install passport.socketio-compat moves socket.io 2.0.3 (package-lock.json) to a tested version your range allows, without asking (tested: 1.3 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
+        'check dependencies: "socket.io": "^2.0.0": npm install passport.socketio-compat moves socket.io 2.0.3 (package-lock.json) to a tested version your range allows, without asking (tested: 1.4 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
       ],
       'express-session 1.17.1 is tested, whatever the range says',
     );
@@ -544,7 +544,7 @@ describe('doctor on the versions an app pins (the tested matrix)', () => {
     assert.deepEqual(
       versionFindings(dir).map((f) => f.message),
       [
-        'dependencies: "socket.io": "^4.0.0": npm install passport.socketio-compat moves socket.io 4.9.0 (node_modules) to a tested version your range allows, without asking (tested: 1.3 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
+        'dependencies: "socket.io": "^4.0.0": npm install passport.socketio-compat moves socket.io 4.9.0 (node_modules) to a tested version your range allows, without asking (tested: 1.4 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
       ],
     );
   });
@@ -552,7 +552,7 @@ describe('doctor on the versions an app pins (the tested matrix)', () => {
   it('checks Express and the session store, which npm installs whatever their version, against what is tested', () => {
     const dir = writeApp({
       'package.json': manifest(
-        { express: '~3.4.8', 'connect-redis': '^3.4.0', 'connect-mongo': '^3.2.0' },
+        { express: '~3.4.8', 'connect-redis': '^2.0.0', 'connect-mongo': '^3.2.0' },
         { devDependencies: { 'socket.io': 'npm:socket.io@2.0.1' }, peerDependencies: { 'socket.io': '0.9.x' } },
       ),
     });
@@ -561,9 +561,9 @@ describe('doctor on the versions an app pins (the tested matrix)', () => {
       findings.map((f) => `${f.severity} ${f.message}`),
       [
         'check dependencies: "express": "~3.4.8": npm installs it (not a peer dependency), but express 3.4.8 is older than every tested version (tested: 4 and 5)',
-        'check dependencies: "connect-redis": "^3.4.0": npm installs it (not a peer dependency), but connect-redis 3.4.0 is older than every tested version (tested: 9)',
+        'check dependencies: "connect-redis": "^2.0.0": npm installs it (not a peer dependency), but connect-redis 2.0.0 is older than every tested version (tested: 3.4 and 9)',
         'check dependencies: "connect-mongo": "^3.2.0": connect-mongo is not in the tested matrix (npm installs it: it is not a peer dependency)',
-        'change devDependencies: "socket.io": "npm:socket.io@2.0.1": npm install passport.socketio-compat stops with ERESOLVE: socket.io 2.0.1 is not a tested version (its peer range: socket.io 1.3 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
+        'change devDependencies: "socket.io": "npm:socket.io@2.0.1": npm install passport.socketio-compat stops with ERESOLVE: socket.io 2.0.1 is not a tested version (its peer range: socket.io 1.4 to 1.7, 2.0.4 to 2.5, 3.0 to 3.1, 4.0 to 4.8)',
       ],
       'an app that is itself a library is not judged on its own peerDependencies',
     );
@@ -621,5 +621,26 @@ describe('doctor on accept(null, x): a falsy x refuses, as in socket.io 0.9', ()
         "10 accept(null, allowed) in the fail callback: a falsy second argument (false, 0, '', null, undefined, NaN) now refuses the connection",
       ],
     );
+  });
+});
+
+describe("the doctor's tested matrix and the library's peer dependencies", () => {
+  it('agree: every tested peer version installs without ERESOLVE, and the oldest accepted release of each line is tested', () => {
+    const { TESTED } = require('../packages/doctor/src/matrix') as typeof import('../packages/doctor/src/matrix');
+    const semver = require('semver') as typeof import('semver');
+    const peers = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).peerDependencies as Record<string, string>;
+    const testedPeers = TESTED.filter((entry) => entry.kind === 'peer');
+    assert.deepEqual(testedPeers.map((entry) => entry.name).sort(), Object.keys(peers).sort());
+    for (const entry of testedPeers) {
+      const peerRange = peers[entry.name] as string;
+      assert.ok(semver.subset(entry.tested, peerRange), `${entry.name}: tested ${entry.tested} is not inside the peer range ${peerRange}`);
+      for (const line of peerRange.split('||')) {
+        const oldest = semver.minVersion(line.trim())?.version ?? '';
+        assert.ok(
+          semver.satisfies(oldest, entry.tested),
+          `${entry.name} ${oldest}, the oldest of ${line.trim()}, is not in the tested matrix`,
+        );
+      }
+    }
   });
 });

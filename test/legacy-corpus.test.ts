@@ -6,12 +6,13 @@
  * logs out. Each app runs as a child process with plain node.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { createClient } from 'redis';
 import { aliasLegacyName, childEnv, copyApp, installDependencies, readManifest, runCli } from './doctor/install-app';
 import { REDIS_URL, requireService, uniqueName } from './support/services';
@@ -21,6 +22,7 @@ type Route = 'import swap' | 'zero-code';
 const ROUTES: Route[] = ['import swap', 'zero-code'];
 
 const CLIENTS: Record<number, Any> = {
+  1: require('socket.io-client-v1'),
   2: require('socket.io-client-v2'),
   3: require('socket.io-client-v3'),
   4: require('socket.io-client'),
@@ -62,11 +64,11 @@ async function runApp(name: string, route: Route, env: Record<string, string>, c
   const main = join(copy.dir, manifest.main ?? 'index.js');
   if (route === 'import swap') {
     const fix = runCli([copy.dir, '--fix']);
-    assert.match(fix.stdout, /^\+.*require\('passport\.socketio-compat'\)/m, fix.stdout + fix.stderr);
-    assert.match(readFileSync(main, 'utf8'), /require\('passport\.socketio-compat'\)/);
+    assert.match(fix.stdout, /^\+.*(require\(|from )'passport\.socketio-compat'/m, fix.stdout + fix.stderr);
+    assert.match(readFileSync(main, 'utf8'), /(require\(|from )'passport\.socketio-compat'/);
   } else {
     aliasLegacyName(copy.dir);
-    assert.match(readFileSync(main, 'utf8'), /require\('passport\.socketio'\)/);
+    assert.match(readFileSync(main, 'utf8'), /(require\(|from )'passport\.socketio'/);
   }
   installDependencies(copy.dir);
   // What the app's own require resolves to: the successor, and no legacy package anywhere.
@@ -83,7 +85,17 @@ async function runApp(name: string, route: Route, env: Record<string, string>, c
     assert.equal(resolveFromApp('passport.socketio'), 'not installed');
   }
 
-  const child = spawn(process.execPath, [main], { cwd: copy.dir, env: childEnv({ PORT: '0', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  // A TypeScript app runs from its sources, as with ts-node or tsx; it is type-checked first.
+  const typescript = main.endsWith('.ts');
+  if (typescript) {
+    const tsc = spawnSync(process.execPath, [join(__dirname, '../node_modules/typescript/bin/tsc'), '-p', copy.dir], {
+      encoding: 'utf8',
+      env: childEnv(),
+    });
+    assert.equal(tsc.status, 0, `${name} does not type-check (${route}):\n${tsc.stdout}${tsc.stderr}`);
+  }
+  const args = typescript ? ['--import', pathToFileURL(join(__dirname, '../node_modules/tsx/dist/loader.mjs')).href, main] : [main];
+  const child = spawn(process.execPath, args, { cwd: copy.dir, env: childEnv({ PORT: '0', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => {
     output += chunk;
@@ -145,7 +157,7 @@ interface HttpResult {
 
 async function request(
   app: RunningApp,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   options: { cookie?: string; form?: Record<string, string>; json?: unknown } = {},
 ): Promise<HttpResult> {
@@ -204,9 +216,12 @@ after(() => {
 });
 
 /** Connects like a browser would (the cookie, or a query), recording `record` events from the start. */
-function connect(app: RunningApp, options: { cookie?: string; query?: Record<string, string>; record?: string[] }): Promise<Outcome> {
+function connect(
+  app: RunningApp,
+  options: { cookie?: string; query?: Record<string, string>; record?: string[]; namespace?: string },
+): Promise<Outcome> {
   const io = CLIENTS[app.socketIoMajor];
-  const socket = io(app.url, {
+  const socket = io(app.url + (options.namespace ?? ''), {
     forceNew: true,
     reconnection: false,
     transports: ['websocket'],
@@ -476,6 +491,175 @@ for (const route of ROUTES) {
         const keys = await redis.keys(`${prefix}*`);
         if (keys.length > 0) await redis.del(keys);
         await redis.quit();
+      }
+    });
+  });
+}
+
+/** Logs in through the app's form and returns its session cookie. */
+async function formLogin(
+  app: RunningApp,
+  path: string,
+  username: string,
+  cookieName: string,
+  expect: { location?: string; status?: number },
+) {
+  const result = await request(app, 'POST', path, { form: { username, password: `${username}-pw` } });
+  if (expect.location !== undefined) assert.equal(result.location, expect.location, `login of ${username}`);
+  if (expect.status !== undefined) assert.equal(result.status, expect.status, `login of ${username}`);
+  return cookieNamed(result, cookieName);
+}
+
+for (const route of ROUTES) {
+  describe(`course-chat-app, a course boilerplate's chat on socket.io ~2.3.0 and Express ~4.16 (${route})`, () => {
+    it('lets users chat, refuses visitors through accept(null, false) without crashing, and refuses after logout', async () => {
+      const app = await startApp('course-chat-app', route);
+      try {
+        const aliceCookie = await formLogin(app, '/login', 'alice', 'express.sid', { location: '/chat' });
+        const bobCookie = await formLogin(app, '/login', 'bob', 'express.sid', { location: '/chat' });
+        const record = ['user', 'chat message'];
+        const alice = await connectOk(app, { cookie: aliceCookie, record });
+        assert.deepEqual(await alice.next('user'), [{ name: 'Alice', currentUsers: 1, connected: true }]);
+        const bob = await connectOk(app, { cookie: bobCookie, record });
+        assert.deepEqual(await bob.next('user'), [{ name: 'Bob', currentUsers: 2, connected: true }]);
+        alice.socket.emit('chat message', 'hello course');
+        assert.deepEqual(await bob.next('chat message'), [{ name: 'Alice', message: 'hello course' }]);
+        assert.deepEqual(await alice.next('chat message'), [{ name: 'Alice', message: 'hello course' }]);
+
+        // fail answers accept(null, false): refused now (the legacy package let these in).
+        assert.equal(await refusal(app, {}), 'handshake unauthorized');
+        assert.equal(await refusal(app, { cookie: tamper(aliceCookie) }), 'handshake unauthorized');
+        // saveUninitialized: true saves every visitor's session; not critical, so `if (error) throw` stays quiet.
+        const visitor = cookieNamed(await request(app, 'GET', '/'), 'express.sid');
+        assert.equal(await refusal(app, { cookie: visitor }), 'handshake unauthorized');
+        assert.equal(bob.socket.connected, true, 'the server kept serving');
+
+        assert.equal((await request(app, 'GET', '/logout', { cookie: aliceCookie })).location, '/');
+        assert.equal(await refusal(app, { cookie: aliceCookie }), 'handshake unauthorized');
+      } finally {
+        await app.stop();
+      }
+    });
+  });
+
+  describe(`handshake-app, io.set('authorization') kept on socket.io 1.x with Passport 0.2 (${route})`, () => {
+    it('welcomes users, relays what they say, refuses visitors with the message its 0.9-form accept gives, and refuses after logout', async () => {
+      const app = await startApp('handshake-app', route);
+      try {
+        const carolCookie = await formLogin(app, '/login', 'carol', 'connect.sid', { location: '/' });
+        const daveCookie = await formLogin(app, '/login', 'dave', 'connect.sid', { location: '/' });
+        const record = ['welcome', 'said'];
+        const carol = await connectOk(app, { cookie: carolCookie, record });
+        const dave = await connectOk(app, { cookie: daveCookie, record });
+        assert.deepEqual(await carol.next('welcome'), ['carol']);
+        assert.deepEqual(await dave.next('welcome'), ['dave']);
+        carol.socket.emit('say', 'hi all');
+        assert.deepEqual(await dave.next('said'), [{ from: 'carol', text: 'hi all' }]);
+
+        // io.set hands fail the request itself: no data.socketio_version_1, so accept(message, false).
+        assert.equal(await refusal(app, {}), 'No session found');
+        assert.equal(await refusal(app, { cookie: tamper(carolCookie) }), 'No session found');
+
+        assert.equal((await request(app, 'GET', '/logout', { cookie: carolCookie })).location, '/');
+        // Passport 0.2 keeps the session, with an empty passport field.
+        assert.equal(await refusal(app, { cookie: carolCookie }), NOT_LOGGED_IN_AFTER_LOGOUT);
+        assert.equal(dave.socket.connected, true);
+      } finally {
+        await app.stop();
+      }
+    });
+  });
+
+  describe(`redis3-app, connect-redis 3 options on socket.io ~2.2.0 (${route})`, async () => {
+    if (!(await requireService('redis'))) return;
+    it('reads sessions connect-redis 3 wrote, sends a note to one user, refuses visitors and logged-out sessions', async () => {
+      const prefix = `${uniqueName('corpus-r3')}:`;
+      const redis = createClient({ url: REDIS_URL });
+      await redis.connect();
+      const app = await startApp('redis3-app', route, { REDIS_URL, SESSION_PREFIX: prefix });
+      try {
+        const erinCookie = await formLogin(app, '/login', 'erin', 'app.sid', { status: 200 });
+        const frankCookie = await formLogin(app, '/login', 'frank', 'app.sid', { status: 200 });
+        assert.equal((await redis.keys(`${prefix}*`)).length, 2, 'both sessions are in Redis under the run prefix');
+        const record = ['welcome', 'note'];
+        const erin = await connectOk(app, { cookie: erinCookie, record });
+        const frank = await connectOk(app, { cookie: frankCookie, record });
+        assert.deepEqual(await erin.next('welcome'), ['erin']);
+        assert.deepEqual(await frank.next('welcome'), ['frank']);
+        erin.socket.emit('note', 'frank', 'lunch?');
+        assert.deepEqual(await frank.next('note'), [{ from: 'erin', text: 'lunch?' }]);
+        assert.equal(erin.count('note'), 0);
+
+        assert.equal(await refusal(app, {}), 'No session found');
+        assert.equal(await refusal(app, { cookie: tamper(frankCookie) }), 'No session found');
+        assert.equal((await request(app, 'POST', '/logout', { cookie: erinCookie })).status, 200);
+        assert.equal(await refusal(app, { cookie: erinCookie }), NOT_LOGGED_IN_AFTER_LOGOUT);
+      } finally {
+        await app.stop();
+        const keys = await redis.keys(`${prefix}*`);
+        if (keys.length > 0) await redis.del(keys);
+        await redis.quit();
+      }
+    });
+  });
+
+  describe(`namespaces-app, /chat for users and /admin for admins on socket.io ~2.0.4 (${route})`, () => {
+    it('lets users into /chat and only admins into /admin, kicks from /chat by user, refuses visitors and logged-out sessions', async () => {
+      const app = await startApp('namespaces-app', route);
+      try {
+        const login = async (username: string) => {
+          const result = await request(app, 'POST', '/api/session', { json: { username, password: `${username}-pw` } });
+          assert.equal(result.status, 200);
+          return cookieNamed(result, 'connect.sid');
+        };
+        const graceCookie = await login('grace');
+        const heidiCookie = await login('heidi');
+        const record = ['joined', 'line'];
+        const grace = await connectOk(app, { cookie: graceCookie, record, namespace: '/chat' });
+        const heidi = await connectOk(app, { cookie: heidiCookie, record, namespace: '/chat' });
+        assert.deepEqual(await grace.next('joined'), ['grace']);
+        assert.deepEqual(await heidi.next('joined'), ['heidi']);
+        heidi.socket.emit('line', 'morning');
+        assert.deepEqual(await grace.next('line'), [{ from: 'heidi', text: 'morning' }]);
+
+        assert.equal(await refusal(app, { cookie: heidiCookie, namespace: '/admin' }), 'admins only');
+        const graceAdmin = await connectOk(app, { cookie: graceCookie, namespace: '/admin' });
+        assert.equal(await graceAdmin.ack('kick', 'heidi'), 1);
+        assert.deepEqual(await heidi.next('disconnect'), ['io server disconnect']);
+        assert.equal(grace.socket.connected, true);
+
+        assert.equal(await refusal(app, { namespace: '/chat' }), 'No session found');
+        assert.equal(await refusal(app, { namespace: '/admin' }), 'No session found');
+        assert.equal((await request(app, 'DELETE', '/api/session', { cookie: heidiCookie })).status, 200);
+        assert.equal(await refusal(app, { cookie: heidiCookie, namespace: '/chat' }), NOT_LOGGED_IN_AFTER_LOGOUT);
+      } finally {
+        await app.stop();
+      }
+    });
+  });
+
+  describe(`typescript-app, typed against @types/passport.socketio, on socket.io 4 and Passport 0.6 (${route})`, () => {
+    it('type-checks unchanged (strict), whispers to one user, refuses visitors and logged-out sessions', async () => {
+      const app = await startApp('typescript-app', route);
+      try {
+        const ivanCookie = await formLogin(app, '/login', 'ivan', 'ts.sid', { location: '/' });
+        const judyCookie = await formLogin(app, '/login', 'judy', 'ts.sid', { location: '/' });
+        const record = ['welcome', 'whisper'];
+        const ivan = await connectOk(app, { cookie: ivanCookie, record });
+        const judy = await connectOk(app, { cookie: judyCookie, record });
+        assert.deepEqual(await ivan.next('welcome'), ['ivan']);
+        judy.socket.emit('whisper', 'ivan', 'psst');
+        assert.deepEqual(await ivan.next('whisper'), [{ from: 'judy', text: 'psst' }]);
+        assert.equal(judy.count('whisper'), 0);
+
+        assert.equal(await refusal(app, {}), 'No session found');
+        assert.equal(await refusal(app, { cookie: tamper(ivanCookie) }), 'No session found');
+        assert.equal((await request(app, 'POST', '/logout', { cookie: ivanCookie })).location, '/');
+        // Passport 0.6 regenerates the session at logout.
+        assert.equal(await refusal(app, { cookie: ivanCookie }), 'No session found');
+        assert.equal(judy.socket.connected, true);
+      } finally {
+        await app.stop();
       }
     });
   });

@@ -37,6 +37,8 @@ export type EngineMiddleware = (req: Any, res: Any, next: (err?: unknown) => voi
 export interface ContenderContext {
   store: Any;
   passport: Any;
+  /** The session secret(s), newest first; SECRET unless a benchmark rotates keys. */
+  secret?: string | string[];
 }
 
 export interface Contender {
@@ -90,7 +92,18 @@ export const NO_AUTH: Contender = {
 export const COMPAT: Contender = {
   id: 'compat',
   label: 'passport.socketio-compat',
-  build: ({ store, passport }) => ({ engine: [], io: [compat().authorize({ store, secret: SECRET, passport }) as IoMiddleware] }),
+  build: ({ store, passport, secret = SECRET }) => ({ engine: [], io: [compat().authorize({ store, secret, passport }) as IoMiddleware] }),
+  userOf: requestUser,
+};
+
+/** Called as a legacy app calls it, following the legacy README: `key` and the cookie-parser factory. */
+export const COMPAT_LEGACY_OPTIONS: Contender = {
+  id: 'compat-legacy-options',
+  label: 'passport.socketio-compat, legacy options (cookieParser)',
+  build: ({ store, passport, secret = SECRET }) => {
+    const options = { key: COOKIE_NAME, secret, store, passport, cookieParser: require('cookie-parser') };
+    return { engine: [], io: [compat().authorize(options) as IoMiddleware] };
+  },
   userOf: requestUser,
 };
 
@@ -120,9 +133,9 @@ export const COMPAT_CLUSTER: Contender = {
 export const LEGACY: Contender = {
   id: 'legacy',
   label: 'passport.socketio 3.7.0 (legacy)',
-  build: ({ store, passport }) => ({
+  build: ({ store, passport, secret = SECRET }) => ({
     engine: [],
-    io: [require('passport.socketio').authorize({ key: COOKIE_NAME, secret: SECRET, store, passport })],
+    io: [require('passport.socketio').authorize({ key: COOKIE_NAME, secret, store, passport })],
   }),
   userOf: requestUser,
 };
@@ -146,7 +159,7 @@ export const ENGINE_USE_SAVE_UNINITIALIZED: Contender = {
 export const WRAP: Contender = {
   id: 'wrap',
   label: 'io.use(wrap(session)) + wrap(passport.session())',
-  build: ({ store, passport }) => {
+  build: ({ store, passport, secret = SECRET }) => {
     const wrap =
       (middleware: EngineMiddleware): IoMiddleware =>
       (socket, next) =>
@@ -154,7 +167,7 @@ export const WRAP: Contender = {
     return {
       engine: [],
       io: [
-        wrap(sessionMiddleware(store)),
+        wrap(sessionMiddleware(store, { secret })),
         wrap(passport.initialize()),
         wrap(passport.session()),
         (socket, next) => (socket.request.user ? next() : next(new Error('unauthorized'))),
@@ -222,13 +235,16 @@ export const FLOOR: Contender = {
 
 /** The contenders of the authorization tables, in the order the tables list them. */
 export function authContenders(): Contender[] {
-  const ours = hasClusterFeatures() ? [COMPAT, COMPAT_OBSERVED, COMPAT_CLUSTER] : [COMPAT, COMPAT_OBSERVED];
+  const ours = hasClusterFeatures()
+    ? [COMPAT, COMPAT_LEGACY_OPTIONS, COMPAT_OBSERVED, COMPAT_CLUSTER]
+    : [COMPAT, COMPAT_LEGACY_OPTIONS, COMPAT_OBSERVED];
   return [...ours, LEGACY, ENGINE_USE, WRAP, EXPRESS_SOCKETIO_SESSION, FLOOR];
 }
 
 const ALL = [
   NO_AUTH,
   COMPAT,
+  COMPAT_LEGACY_OPTIONS,
   COMPAT_OBSERVED,
   COMPAT_CLUSTER,
   LEGACY,

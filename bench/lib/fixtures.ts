@@ -66,6 +66,32 @@ export function cookieHeader(sessionCookieValue: string): string {
   return `_ga=GA1.1.1234567890.1700000000; theme=dark; ${COOKIE_NAME}=${sessionCookieValue}`;
 }
 
+/** The secret, alone or with older ones after it (express-session's key rotation), `count` in all. */
+export function secretsFor(count: number): string | string[] {
+  const all = [SECRET, 'rotated out last month', 'rotated out last year'].slice(0, count);
+  return all.length === 1 ? SECRET : all;
+}
+
+/**
+ * Issue 12's hostile header: about `bytes` of junk signed cookies of distinct names (`j0=s:.`),
+ * each of which a reader that verifies every `s:` cookie pays one HMAC per secret for.
+ */
+export function junkSignedCookies(bytes = 15 * 1024, value = 's:.'): string {
+  const parts: string[] = [];
+  let length = 0;
+  for (let i = 0; length < bytes; i++) {
+    const part = `j${i}=${value}`;
+    parts.push(part);
+    length += part.length + 2;
+  }
+  return parts.join('; ');
+}
+
+/** The same header with ordinary cookies in place of the junk signed ones (`j0=x.`): its size alone. */
+export function largeOrdinaryCookies(bytes = 15 * 1024): string {
+  return junkSignedCookies(bytes, 'x:.');
+}
+
 /** The rejected cases of the store-operations table, each a Cookie header (or none). */
 export function rejectedCookies(): Record<'missing' | 'forged' | 'unknown', string | undefined> {
   return {

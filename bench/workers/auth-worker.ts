@@ -1,14 +1,27 @@
 /**
  * One contender, one store, in a process of its own (started with --expose-gc): authorizes
  * batches of handshakes on the driver's command and reports CPU per authorization and retained
- * heap per authorized socket.
+ * heap per authorized socket. Optional arguments: the Cookie header's kind (`normal`; `junk`: the
+ * session cookie behind 15 KB of junk signed cookies; `large`: behind as many ordinary cookies)
+ * and how many secrets the app has.
  */
 import { contenderById } from '../lib/contenders';
-import { type BenchStore, createPassport, createStore, rejectedCookies, type StoreKind, seedSessions } from '../lib/fixtures';
+import {
+  type BenchStore,
+  createPassport,
+  createStore,
+  junkSignedCookies,
+  largeOrdinaryCookies,
+  rejectedCookies,
+  type StoreKind,
+  secretsFor,
+  seedSessions,
+} from '../lib/fixtures';
 import { type Authorizer, authorizerOf, type CapturedHandshake, type Handshake, HandshakeFactory } from '../lib/handshakes';
 import { serve } from '../lib/ipc';
 
-const [contenderId = '', storeKind = 'memory'] = process.argv.slice(2);
+const [contenderId = '', storeKind = 'memory', headerKind = 'normal', secretCount = '1'] = process.argv.slice(2);
+const junk = headerKind === 'junk' ? `${junkSignedCookies()}; ` : headerKind === 'large' ? `${largeOrdinaryCookies()}; ` : '';
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('auth-worker needs --expose-gc');
 
@@ -55,7 +68,7 @@ function authorizeAll(handshakes: Handshake[], window: number): Promise<number> 
 
 function validHandshakes(count: number): Handshake[] {
   const handshakes: Handshake[] = new Array(count);
-  for (let i = 0; i < count; i++) handshakes[i] = factory.create(cookies[nextCookie++ % cookies.length]);
+  for (let i = 0; i < count; i++) handshakes[i] = factory.create(junk + cookies[nextCookie++ % cookies.length]);
   return handshakes;
 }
 
@@ -72,13 +85,17 @@ serve(
       benchStore = await createStore(storeKind as StoreKind);
       cookies = await seedSessions(benchStore.store, args.sessions);
       factory = new HandshakeFactory(args.captured);
-      authorizer = authorizerOf(contenderById(contenderId), { store: benchStore.store, passport: createPassport() });
+      authorizer = authorizerOf(contenderById(contenderId), {
+        store: benchStore.store,
+        passport: createPassport(),
+        secret: secretsFor(Number(secretCount)),
+      });
       return { pid: process.pid };
     },
 
     /** Proves the contender really authorizes: the valid cookie gets its user, the others are refused. */
     async check() {
-      const valid = await authorizeOne(cookies[0]);
+      const valid = await authorizeOne(junk + cookies[0]);
       const rejected = rejectedCookies();
       return {
         validAccepted: valid.accepted,

@@ -1,7 +1,9 @@
 import type { HandshakeRecord } from '../decide/record';
+import { ErrorCodes, notLoggedIn } from '../errors';
 import { log } from '../log';
 import type { LiveSessionSettings, RoomNaming } from '../options';
-import type { SocketLike } from '../types';
+import type { SocketLike, Verdict } from '../types';
+import { endedSince, listenForEndedRooms, rememberAtLeast } from './ended-rooms';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
 import { createSessionWatch, type WatchedSocket } from './live-session';
 import { registerNaming, sessionKeyOf, sharedName } from './rooms';
@@ -28,6 +30,7 @@ interface Pending {
   /** Rooms still to join (socket.io 2 and 3, which do not clean up a socket a later middleware refuses). */
   rooms: string[] | undefined;
   serializedUser: unknown;
+  sessionId: string;
 }
 
 /**
@@ -35,10 +38,12 @@ interface Pending {
  * user rooms and carries its identity in `socket.data`, and its session is watched. `undefined`
  * when the app did not opt in, so `authorize` stays exactly the legacy middleware.
  */
-export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: SocketLike, record: HandshakeRecord) => void) | undefined {
+export function createAfterAccept(settings: AcceptedSocketSettings): AcceptedSocketHooks | undefined {
   const { rooms: naming, liveSession } = settings;
   if (!naming && !liveSession) return undefined;
   if (naming) registerNaming(naming);
+  rememberAtLeast(settings.timeout);
+
   const watch = liveSession ? createSessionWatch(settings.store, settings.passport, settings.timeout, liveSession) : undefined;
   // Until socket.io emits 'connection', the socket may still be refused by a later middleware
   // and would never emit 'disconnect': nothing that needs cleaning up is set on it before that.
@@ -50,15 +55,31 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
     if (!waiting) return;
     pending.delete(socket);
     if (waiting.rooms) join(socket, waiting.rooms);
-    watch?.add(socket as unknown as WatchedSocket, waiting.serializedUser);
+    watch?.add(socket as unknown as WatchedSocket, waiting.serializedUser, waiting.sessionId);
   };
 
-  return (acceptedSocket, record) => {
+  const hooks: AcceptedSocketHooks = { afterAccept };
+  if (naming) {
+    hooks.onHandshake = (socket) => listenForEndedRooms((socket as AcceptedSocket).nsp);
+    hooks.endedInFlight = (record) => {
+      try {
+        const user = record.user as { logged_in?: unknown } | undefined;
+        if (user?.logged_in !== true || record.sessionId === '') return false;
+        const joined = roomsOf(naming, record.sessionId, user, record.serializedUser);
+        return joined !== undefined && endedSince(joined.rooms, record.started);
+      } catch {
+        return false;
+      }
+    };
+  }
+  return hooks;
+
+  function afterAccept(acceptedSocket: SocketLike, record: HandshakeRecord): void {
     const socket = acceptedSocket as AcceptedSocket;
     try {
-      const request = socket.request as unknown as Record<string, unknown> & { sessionID?: string };
-      const user = request[settings.userProperty] as { logged_in?: unknown } | undefined;
-      const sessionId = request.sessionID;
+      // This handshake's own user and session: the shared request may hold another namespace's by now.
+      const user = record.user as { logged_in?: unknown } | undefined;
+      const sessionId = record.sessionId;
       if (user?.logged_in !== true || typeof sessionId !== 'string' || sessionId === '') return;
 
       let roomsLater: string[] | undefined;
@@ -76,7 +97,7 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
         }
       }
       if (roomsLater || watch) {
-        pending.set(socket, { rooms: roomsLater, serializedUser: record.serializedUser });
+        pending.set(socket, { rooms: roomsLater, serializedUser: record.serializedUser, sessionId });
         const namespace = socket.nsp;
         if (namespace && !listening.has(namespace)) {
           listening.add(namespace);
@@ -86,7 +107,25 @@ export function createAfterAccept(settings: AcceptedSocketSettings): ((socket: S
     } catch {
       debug('could not set up rooms or live checks for an accepted socket; it connects without them');
     }
-  };
+  }
+}
+
+/**
+ * The verdict socket.io gets: an accepted handshake whose session rooms a logout ended while it
+ * was in flight (it read the session before the logout) is refused as a visitor with no session.
+ */
+export function reviewVerdict(hooks: AcceptedSocketHooks | undefined, record: HandshakeRecord, verdict: Verdict): Verdict {
+  if (verdict !== null || !hooks?.endedInFlight?.(record)) return verdict;
+  debug('the session was logged out while the handshake was in flight: refused');
+  const failure = notLoggedIn(ErrorCodes.NO_SESSION);
+  record.failure = failure;
+  return failure;
+}
+
+interface AcceptedSocketHooks {
+  afterAccept(socket: SocketLike, record: HandshakeRecord): void;
+  onHandshake?: (socket: SocketLike) => void;
+  endedInFlight?: (record: HandshakeRecord) => boolean;
 }
 
 function roomsOf(

@@ -13,7 +13,8 @@ const debug = log('live-session');
 /** A connected socket as the checks use it, of any socket.io major. */
 export interface WatchedSocket {
   connected?: boolean;
-  request: { sessionID?: string; [field: string]: unknown };
+  /** The handshake request, where `refreshUser` puts the refreshed user. */
+  request?: { [field: string]: unknown };
   conn?: { close?: (discard?: boolean) => unknown } | null;
   emit(event: string, ...args: unknown[]): unknown;
   disconnect(close?: boolean): unknown;
@@ -44,8 +45,8 @@ interface WatchedSession {
 const SLOTS = 10;
 
 interface SessionWatch {
-  /** Starts checking a socket that has just connected. */
-  add(socket: WatchedSocket, serializedUser: unknown): void;
+  /** Starts checking a socket that has just connected, with the session its own handshake read. */
+  add(socket: WatchedSocket, serializedUser: unknown, sessionId: string): void;
 }
 
 export function createSessionWatch(
@@ -55,16 +56,19 @@ export function createSessionWatch(
   settings: LiveSessionSettings,
 ): SessionWatch {
   const sessions = new Map<string, WatchedSession>();
+  // Keyed by the socket: the shared socket.request's sessionID can be changed by another namespace.
+  const sessionOf = new WeakMap<WatchedSocket, WatchedSession>();
   const tickMs = Math.max(1, Math.floor(settings.interval / SLOTS));
   let nextSlot = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
 
   // One listener for every socket: `this` is the socket that disconnected.
   function onDisconnect(this: WatchedSocket): void {
-    const sessionId = this.request.sessionID;
-    const watched = sessionId === undefined ? undefined : sessions.get(sessionId);
-    if (!watched || !drop(watched, this) || watched.socket !== null) return;
-    sessions.delete(watched.sessionId);
+    const watched = sessionOf.get(this);
+    if (!watched) return;
+    sessionOf.delete(this);
+    if (!drop(watched, this) || watched.socket !== null) return;
+    if (sessions.get(watched.sessionId) === watched) sessions.delete(watched.sessionId);
     if (sessions.size === 0 && timer !== undefined) {
       clearInterval(timer);
       timer = undefined;
@@ -98,8 +102,8 @@ export function createSessionWatch(
     const storeTellingExpiry: SessionStoreLike = {
       get: (sid, callback) =>
         store.get(sid, (err: unknown, session?: unknown) => {
-          // A store's "not found" (session-file-store's ENOENT) is no session, as loadSession reads it.
-          if (isNoSuchSession(err)) return callback(null, null);
+          // File stores report a missing session as ENOENT; express-session reads that as no session.
+          if (err && isNoSuchSession(err)) return callback(null, null);
           storeHadIt = !err && session !== null && session !== undefined && session !== false;
           callback(err, session);
         }),
@@ -152,7 +156,7 @@ export function createSessionWatch(
       return;
     }
     const first = sockets[0] as WatchedSocket;
-    deserializeUser(passport, serialized.value, first.request, timeoutMs, (error, user) => {
+    deserializeUser(passport, serialized.value, first.request ?? {}, timeoutMs, (error, user) => {
       try {
         if (error) {
           if (error.code === ErrorCodes.USER_NOT_FOUND) {
@@ -161,11 +165,12 @@ export function createSessionWatch(
           return;
         }
         for (const socket of sockets) {
-          if (!holds(watched, socket) || socket.connected === false) continue;
-          const previous = socket.request[settings.userProperty];
+          const request = socket.request;
+          if (!request || !holds(watched, socket) || socket.connected === false) continue;
+          const previous = request[settings.userProperty];
           if (sameUserData(previous, user)) continue;
           const current = withLoggedIn(sockets.length > 1 ? copyOf(user) : user);
-          socket.request[settings.userProperty] = current;
+          request[settings.userProperty] = current;
           debug('a socket user was refreshed');
           try {
             settings.onUserRefresh?.(socket, current, previous);
@@ -202,9 +207,8 @@ export function createSessionWatch(
   }
 
   return {
-    add(socket, serializedUser) {
-      const sessionId = socket.request.sessionID;
-      if (typeof sessionId !== 'string' || sessionId === '') return;
+    add(socket, serializedUser, sessionId) {
+      if (typeof sessionId !== 'string' || sessionId === '' || sessionOf.has(socket)) return;
       let watched = sessions.get(sessionId);
       if (!watched) {
         // The slot the wheel reaches last: the first timed read comes one interval after the handshake's.
@@ -220,6 +224,7 @@ export function createSessionWatch(
       } else {
         watched.more = [socket, serializedUser];
       }
+      sessionOf.set(socket, watched);
       socket.on('disconnect', onDisconnect);
       if (settings.beforeEvents && typeof socket.use === 'function') {
         const session = watched;

@@ -1,7 +1,9 @@
-import { InvalidArgumentError, InvalidOptionError } from '../errors';
+import { AuthorizationError, InvalidArgumentError, InvalidOptionError } from '../errors';
+import { readSerializedUser } from '../identify/passport-user';
 import { log } from '../log';
 import type { RoomsOptions } from '../options';
-import type { UserId } from '../types';
+import type { PassportLike, UserId } from '../types';
+import { announceRoomEnded } from './ended-rooms';
 import { userIdFor } from './identity';
 import { endRoomChoosing } from './reconnect';
 import { namingFor, sessionKeyOf } from './rooms';
@@ -31,13 +33,22 @@ export interface LogoutSocketsOptions {
    * @default false
    */
   reconnect?: boolean;
+  /**
+   * The Passport instance, when its session key (`passport._key`) is not the default and the
+   * request does not tell (it does once `passport.initialize()` ran on it).
+   */
+  passport?: { _key?: string };
 }
 
 /** The part of an Express request the logout helpers read. */
 export interface LogoutRequest {
   sessionID?: string;
-  session?: { passport?: { user?: unknown } } & Record<string, any>;
+  session?: Record<string, any>;
   user?: unknown;
+  /** Set by `passport.initialize()`: Passport 0.6 and later. */
+  _sessionManager?: { _key?: unknown };
+  /** Set by `passport.initialize()`: Passport 0.4 and 0.5. */
+  _passport?: { instance?: { _key?: unknown } };
   res?: { once(event: string, listener: () => void): unknown; writableFinished?: boolean; headersSent?: boolean } | undefined;
 }
 
@@ -113,7 +124,7 @@ function planLogout(io: ServerOrNamespace, req: LogoutRequest, options: LogoutSo
   const naming = namingFor(options.rooms, helper);
   let room: string | undefined;
   if (options.scope === 'user') {
-    const userId: UserId | undefined = userIdFor(naming, req.user, req.session?.passport?.user);
+    const userId: UserId | undefined = userIdFor(naming, req.user, serializedUserOf(req, options.passport));
     if (userId !== undefined) room = naming.userRoom(userId);
     else debug('logout: no user on the request; ending the session only');
   }
@@ -126,8 +137,27 @@ function planLogout(io: ServerOrNamespace, req: LogoutRequest, options: LogoutSo
   }
   const target = room;
   return () => {
-    for (const namespace of namespaces) endRoomChoosing(namespace, target, reason, reconnect);
+    for (const namespace of namespaces) {
+      // First tell every node, so that a handshake in flight there is refused rather than joining late.
+      announceRoomEnded(namespace, target);
+      endRoomChoosing(namespace, target, reason, reconnect);
+    }
   };
+}
+
+/** Passport's serialized user in the request's session, under the instance's own session key. */
+function serializedUserOf(req: LogoutRequest, passport: { _key?: unknown } | undefined): unknown {
+  const session = req.session;
+  if (session === null || typeof session !== 'object') return undefined;
+  const key = [passport?._key, req._sessionManager?._key, req._passport?.instance?._key].find(
+    (candidate): candidate is string => typeof candidate === 'string' && candidate !== '',
+  );
+  try {
+    const found = readSerializedUser(session, { _key: key } as PassportLike);
+    return found instanceof AuthorizationError ? undefined : found.value;
+  } catch {
+    return undefined;
+  }
 }
 
 function checkLogoutOptions(options: unknown): void {

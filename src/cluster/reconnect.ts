@@ -1,4 +1,5 @@
 import { log } from '../log';
+import { reachesOtherNodes } from './ended-rooms';
 import { endRoom, endSocket, SESSION_ENDED_EVENT, type SessionEndedPayload } from './session-ended';
 import type { ClusterNamespace } from './socket-io';
 
@@ -48,13 +49,6 @@ interface LocalNamespace extends ClusterNamespace {
   sockets?: Map<string, DroppableSocket> | Record<string, DroppableSocket>;
   on?(event: string, listener: (...args: unknown[]) => void): unknown;
   serverSideEmit?(event: string, ...args: unknown[]): unknown;
-}
-
-/** Adapters of a single process, whose serverSideEmit only prints a warning. */
-const LOCAL_ADAPTERS = new Set(['Adapter', 'InMemoryAdapter', 'SessionAwareAdapter']);
-
-function reachesOtherNodes(namespace: LocalNamespace): boolean {
-  return typeof namespace.serverSideEmit === 'function' && !LOCAL_ADAPTERS.has(namespace.adapter?.constructor?.name ?? 'Adapter');
 }
 
 /** This node's sockets of a room (socket.io 4's in-memory room index). */

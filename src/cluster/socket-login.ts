@@ -3,6 +3,7 @@ import { withLoggedIn } from '../identify/passport-user';
 import { log } from '../log';
 import type { RoomsOptions } from '../options';
 import type { PassportLike, SocketSession } from '../types';
+import { announceRoomEnded } from './ended-rooms';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
 import { endRoomChoosing } from './reconnect';
 import { namingFor, sessionKeyOf, sharedName } from './rooms';
@@ -151,7 +152,11 @@ export async function logoutSocket(io: ServerOrNamespace, socket: LoginSocket, o
   });
   if (req.sessionID === before && req.session) await save(req);
   req[property] = { logged_in: false };
-  if (room !== undefined) for (const namespace of namespaces) endRoomChoosing(namespace, room, reason, options.reconnect === true);
+  if (room === undefined) return;
+  for (const namespace of namespaces) {
+    announceRoomEnded(namespace, room);
+    endRoomChoosing(namespace, room, reason, options.reconnect === true);
+  }
 }
 
 function requestOf(socket: LoginSocket, helper: string): PassportRequest {

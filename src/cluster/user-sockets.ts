@@ -1,6 +1,7 @@
 import { ClusterLookupError, InvalidArgumentError, InvalidOptionError, messageOf } from '../errors';
 import type { RoomsOptions } from '../options';
 import type { UserId } from '../types';
+import { announceRoomEnded } from './ended-rooms';
 import { type IdentityData, identityOf, type SocketIdentity } from './identity';
 import { endRoomChoosing } from './reconnect';
 import { namingFor, sessionRoomOf, userRoomOf } from './rooms';
@@ -42,7 +43,7 @@ export interface FetchSocketsOptions extends UserSocketsOptions {
 }
 
 /** The default `timeout` of {@link fetchSocketsByUser}: the adapters' own default request timeout. */
-export const DEFAULT_LOOKUP_TIMEOUT_MS = 5000;
+const DEFAULT_LOOKUP_TIMEOUT_MS = 5000;
 
 export interface DisconnectOptions extends UserSocketsOptions {
   /**
@@ -169,7 +170,11 @@ export function disconnectSession(io: ServerOrNamespace, sessionId: string, opti
   const namespaces = namespacesOf(io, helper);
   const reconnect = checkReconnect(options.reconnect);
   const room = sessionRoomOf(namingFor(options.rooms, helper), sessionId, helper);
-  for (const namespace of namespaces) endRoomChoosing(namespace, room, reason, reconnect);
+  for (const namespace of namespaces) {
+    // First tell every node, so that a handshake in flight there is refused rather than joining late.
+    announceRoomEnded(namespace, room);
+    endRoomChoosing(namespace, room, reason, reconnect);
+  }
 }
 
 /**
@@ -188,7 +193,11 @@ export function disconnectUser(io: ServerOrNamespace, userId: UserId, options: D
   const namespaces = namespacesOf(io, helper);
   const reconnect = checkReconnect(options.reconnect);
   const room = userRoomOf(namingFor(options.rooms, helper), userId, helper);
-  for (const namespace of namespaces) endRoomChoosing(namespace, room, reason, reconnect);
+  for (const namespace of namespaces) {
+    // First tell every node, so that a handshake in flight there is refused rather than joining late.
+    announceRoomEnded(namespace, room);
+    endRoomChoosing(namespace, room, reason, reconnect);
+  }
 }
 
 /**

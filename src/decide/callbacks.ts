@@ -2,6 +2,7 @@ import { callbackThrew, ErrorCodes } from '../errors';
 import { log } from '../log';
 import type { CallbackSettings } from '../options';
 import type { HandshakeData, Identity } from '../types';
+import { writeHandshakeUser } from './handshake-user';
 import type { HandshakeRecord } from './record';
 import type { Settlement } from './settlement';
 
@@ -42,7 +43,7 @@ export function decide(
   record.failure = null;
   record.foundBy = identity.method;
   record.tokenExpiresAt = identity.tokenExpiresAt;
-  request[callbacks.userProperty] = identity.user;
+  writeHandshakeUser(request, callbacks.userProperty, record, identity.user);
   if (identity.info !== undefined) request.authInfo = identity.info;
   callApp('success', () => callbacks.success(data, settlement.accept), settlement, callbacks.timeout);
 }

@@ -17,6 +17,10 @@ export interface HandshakeRecord {
   failure: AuthorizationError | null;
   /** Passport's serialized user from the session (the user id for most apps). */
   serializedUser: unknown;
+  /** The user this handshake wrote on the request (the placeholder, then the user found). */
+  user: unknown;
+  /** The session id this handshake read ('' for none). */
+  sessionId: string;
   storeMs: number | null;
   deserializeMs: number | null;
   /** How the accepted user was found: rooms and live checks are for session users, token expiry for token users. */
@@ -25,14 +29,21 @@ export interface HandshakeRecord {
   tokenExpiresAt: number | undefined;
 }
 
-export function newRecord(timed: boolean): HandshakeRecord {
+/**
+ * A new handshake's record. `timed` when someone listens; `startClock` also reads the start time
+ * without timing the rest (with rooms, a logout that ends the session's rooms after this moment
+ * refuses the handshake).
+ */
+export function newRecord(timed: boolean, startClock = false): HandshakeRecord {
   return {
     timed,
-    started: timed ? performance.now() : 0,
+    started: timed || startClock ? performance.now() : 0,
     source: 'none',
     sessionIdRejected: false,
     failure: null,
     serializedUser: undefined,
+    user: undefined,
+    sessionId: '',
     storeMs: null,
     deserializeMs: null,
     foundBy: undefined,

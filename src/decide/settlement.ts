@@ -10,7 +10,8 @@ const debug = log('accept');
  * How one handshake gets its verdict, exactly once. The app's callbacks get `accept`; the package
  * itself refuses through `refuse` (a callback threw or never answered, the request was unreadable).
  * Only the first call counts; the verdict is then delivered (to socket.io, or as an HTTP answer),
- * and only after that are the observers told.
+ * and only after that are the observers told, of the verdict delivered: delivery may still refuse
+ * (a logout ended the session's rooms while the handshake was in flight).
  */
 export interface Settlement {
   readonly accept: AcceptCallback;
@@ -22,7 +23,10 @@ export interface Settlement {
   threwWhileDelivering(error: unknown): boolean;
 }
 
-export function createSettlement(deliver: (verdict: Verdict) => void, onSettled?: (verdict: Verdict) => void): Settlement {
+/** Delivers a verdict, and returns the one delivered (delivery may still refuse). */
+export type Deliver = (verdict: Verdict) => Verdict;
+
+export function createSettlement(deliver: Deliver, onSettled?: (verdict: Verdict) => void): Settlement {
   return new HandshakeSettlement(deliver, onSettled);
 }
 
@@ -35,14 +39,14 @@ class HandshakeSettlement implements Settlement {
   private hasDeliveryError = false;
 
   constructor(
-    private readonly deliver: (verdict: Verdict) => void,
+    private readonly deliver: Deliver,
     private readonly onSettled: ((verdict: Verdict) => void) | undefined,
   ) {
     this.once = settleOnce(
       (verdict) => this.settle(verdict),
       () => debug('accept called again; only the first call counts'),
     );
-    this.accept = (err, accepted) => this.once.settle(verdictOf(err, accepted));
+    this.accept = (...args: unknown[]) => this.once.settle(verdictOf(args[0], args[1], args.length));
   }
 
   get settled(): boolean {
@@ -61,9 +65,10 @@ class HandshakeSettlement implements Settlement {
     return this.hasDeliveryError && error === this.deliveryError;
   }
 
-  private settle(verdict: Verdict): void {
+  private settle(decided: Verdict): void {
+    let verdict = decided;
     try {
-      this.deliver(verdict);
+      verdict = this.deliver(decided);
     } catch (err) {
       this.deliveryError = err;
       this.hasDeliveryError = true;

@@ -6,6 +6,7 @@ import { outcomeOf } from '../events/decision-events';
 import { log } from '../log';
 import type { Verdict } from '../types';
 import { clientErrorOf } from './client-error';
+import { settleHandshakeUser } from './connection-user';
 
 const debug = log('engine');
 
@@ -35,21 +36,39 @@ export function engineQueryOf(req: EngineRequest): Record<string, string> {
 }
 
 /**
- * Whether this request starts a new engine.io connection: a GET without a `sid`. Later requests
- * of a connection (polling, the WebSocket upgrade) carry the sid and are let through.
+ * Whether this request belongs to an open connection, and may pass unchecked. engine.io decides
+ * on `_query.sid` alone, right after its middlewares: a non-empty sid is a request of an open
+ * connection (it answers 400 "Session ID unknown" when no live connection has that id), anything
+ * else (no sid, `sid=`, whatever the method or transport) starts a connection. So only a non-empty
+ * string sid may pass unchecked: engine.io itself then requires it to be a live connection, which
+ * was authorized at its own first request. Every other request is authorized, even one engine.io
+ * would refuse anyway (a POST without a sid).
  */
-export function isEngineHandshake(req: EngineRequest, query: Record<string, string>): boolean {
-  return req.method === 'GET' && query.sid === undefined;
+export function belongsToOpenConnection(query: Record<string, unknown>): boolean {
+  const sid = query.sid;
+  return typeof sid === 'string' && sid !== '';
 }
 
-/** Delivers a verdict at the engine: `next()` for an acceptance, an HTTP refusal otherwise. */
+/**
+ * Delivers a verdict at the engine: an HTTP refusal, or `next()` with the user made the
+ * connection's (every namespace's socket of it reads it).
+ */
 export function deliverToEngine(
   req: EngineRequest,
   res: ServerResponse,
   next: (err?: unknown) => void,
   record: HandshakeRecord,
-): (verdict: Verdict) => void {
-  return (verdict) => (verdict ? refuseHandshake(req, res, verdict, record) : next());
+  userProperty: string,
+): (verdict: Verdict) => Verdict {
+  return (verdict) => {
+    if (verdict) {
+      refuseHandshake(req, res, verdict, record);
+      return verdict;
+    }
+    settleHandshakeUser(req, userProperty, record, undefined, undefined, true);
+    next();
+    return verdict;
+  };
 }
 
 /**

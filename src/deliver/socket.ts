@@ -1,6 +1,7 @@
+import type { HandshakeRecord } from '../decide/record';
 import type { SocketLike, Verdict } from '../types';
 import { clientErrorOf, sendsErrorData } from './client-error';
-import { keepUserOfConnection } from './connection-user';
+import { settleHandshakeUser, userBefore } from './connection-user';
 
 /** A socket.io socket as delivery reads it, on socket.io 1 to 4. */
 export interface DeliverySocket extends SocketLike {
@@ -8,29 +9,43 @@ export interface DeliverySocket extends SocketLike {
   conn?: { transport?: { name?: string }; protocol?: number; readyState?: string };
 }
 
+/** What runs around an acceptance, and a last look at the verdict before socket.io gets it. */
+interface SocketDeliveryHooks {
+  /** May still refuse an acceptance (a logout ended the session's rooms while the handshake was in flight). */
+  review?: (verdict: Verdict) => Verdict;
+  /** Just before socket.io lets the socket in (rooms, live-session checks). */
+  beforeNext?: () => void;
+  /** Just after (token expiry). */
+  afterNext?: () => void;
+}
+
 /**
- * Delivers a verdict to socket.io's `next`: a refusal as the Error the client may see (the
- * connection's user on `socket.request` put back as it was), an acceptance after `beforeNext`
- * (rooms, live-session checks) and before `afterNext` (token expiry).
+ * Delivers a verdict to socket.io's `next`: a refusal as the Error the client may see, an
+ * acceptance with this handshake's user made the socket's own (see connection-user.ts); the
+ * connection's user on the shared `socket.request` is put back after a refusal. Returns the
+ * verdict delivered.
  */
 export function deliverToSocket(
   socket: DeliverySocket,
   next: (err?: Error) => void,
   userProperty: string,
-  accepted: { beforeNext?: () => void; afterNext?: () => void } = {},
-): (verdict: Verdict) => void {
+  record: HandshakeRecord,
+  hooks: SocketDeliveryHooks = {},
+): (verdict: Verdict) => Verdict {
   const request = socket.request;
   request.socketio_version_1 = true;
   const sendsData = sendsErrorData(socket);
-  const restoreUser = keepUserOfConnection(request, userProperty);
-  return (verdict) => {
+  const before = userBefore(request, userProperty);
+  return (decided) => {
+    const verdict = hooks.review ? hooks.review(decided) : decided;
+    settleHandshakeUser(request, userProperty, record, before, socket, verdict === null);
     if (verdict) {
-      restoreUser();
       next(clientErrorOf(verdict, sendsData));
-      return;
+      return verdict;
     }
-    accepted.beforeNext?.();
+    hooks.beforeNext?.();
     next();
-    accepted.afterNext?.();
+    hooks.afterNext?.();
+    return verdict;
   };
 }

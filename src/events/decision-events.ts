@@ -85,7 +85,7 @@ function emitDecision(
   verdict: Verdict,
   context: DecisionContext,
   onDecision: DecisionListener | undefined,
-  userId: (() => unknown) | undefined,
+  userId: (() => string | number | undefined) | undefined,
 ): void {
   const { code, critical } = outcomeOf(record, verdict);
   const event: DecisionEvent = {
@@ -104,7 +104,8 @@ function emitDecision(
   };
   if (userId && code === 'OK') {
     try {
-      event.userId = userId();
+      const id = userId();
+      if (id !== undefined) event.userId = id;
     } catch {
       debug('the user id could not be read; left out of the event');
     }

@@ -68,7 +68,7 @@ const STORE_MODE_OPTIONS = [
 ] as const;
 
 /** A checked `cookieSession` option: the cookie's name and a signature check with the app's keys. */
-export interface CookieSessionReader {
+interface CookieSessionReader {
   name: string;
   /** Whether `signature` is the `.sig` cookie cookie-session (Keygrip) writes for `name=value` with any listed key. */
   verify(signedText: string, signature: string): boolean;
@@ -111,7 +111,7 @@ export function storeOptionsOf(options: AuthorizeOptions | CookieSessionAuthoriz
  * Checks the `cookieSession` option: a clear {@link InvalidOptionError} naming `cookieSession.*`
  * for anything cookie-session itself would not sign with.
  */
-export function createCookieSessionReader(value: unknown): CookieSessionReader {
+function createCookieSessionReader(value: unknown): CookieSessionReader {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidOptionError('cookieSession', `must be the app's cookie-session options ({ name, keys }), not ${describe(value)}`);
   }
@@ -182,7 +182,7 @@ function keygripSignature(algorithm: string, key: string, data: string): string 
  * truncated). Read as the `cookies` module that cookie-session uses reads it: the first cookie of
  * that name, its raw text, surrounding double quotes dropped.
  */
-export function verifiedCookieSessionValue(cookieHeader: string, reader: CookieSessionReader): string | undefined {
+function verifiedCookieSessionValue(cookieHeader: string, reader: CookieSessionReader): string | undefined {
   const value = rawCookie(cookieHeader, reader.name);
   if (!value) return undefined;
   const signature = rawCookie(cookieHeader, `${reader.name}.sig`);
@@ -220,7 +220,7 @@ function rawCookie(header: string, name: string): string | undefined {
  * The session in a verified cookie-session value (base64 of JSON), as cookie-session decodes it:
  * text that does not decode is no session; JSON that is not an object is an empty session.
  */
-export function decodeCookieSession(value: string): StoredSession | null {
+function decodeCookieSession(value: string): StoredSession | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
@@ -231,16 +231,6 @@ export function decodeCookieSession(value: string): StoredSession | null {
   const session: StoredSession = {};
   if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) Object.assign(session, parsed);
   return session;
-}
-
-/**
- * Who this request's cookie-session says it is: the session object, or `null` for no (valid)
- * session cookie. Knows nothing of socket.io; the handshake reaches the same result through
- * {@link storeOptionsOf}.
- */
-export function readCookieSession(cookieHeader: string, reader: CookieSessionReader): StoredSession | null {
-  const value = verifiedCookieSessionValue(cookieHeader, reader);
-  return value === undefined ? null : decodeCookieSession(value);
 }
 
 /** The "store" of cookie-session mode: the id it is asked for is the verified cookie value. */

@@ -110,11 +110,24 @@ export function installAuthState(req: object, userProperty: string): void {
   Object.defineProperty(req, 'isUnauthenticated', IS_UNAUTHENTICATED);
 }
 
-/** The user id an app most likely means: the deserialized user's `id`, else Passport's serialized value. */
-export function userIdOf(user: unknown, serializedUser: unknown): unknown {
+/**
+ * The user id an app most likely means: the deserialized user's `id`, else Passport's serialized
+ * value, each only where it is a string or a finite number. A user Passport serialized whole (an
+ * OAuth profile, with its tokens) has no id here: never an object, never a live reference.
+ */
+export function userIdOf(user: unknown, serializedUser: unknown): string | number | undefined {
   if (user !== null && typeof user === 'object') {
-    const id = (user as { id?: unknown }).id;
-    if (id !== undefined && id !== null) return id;
+    let id: unknown;
+    try {
+      id = (user as { id?: unknown }).id;
+    } catch {
+      id = undefined;
+    }
+    if (isIdValue(id)) return id;
   }
-  return serializedUser;
+  return isIdValue(serializedUser) ? serializedUser : undefined;
+}
+
+function isIdValue(value: unknown): value is string | number {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
 }

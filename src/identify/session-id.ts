@@ -5,6 +5,7 @@ import { InvalidOptionError } from '../errors';
 import { log } from '../log';
 import type { SessionSettings } from '../options';
 import type { CookieParserMiddleware, SessionIdSource, SignedCookies } from '../types';
+import { looksLikeCookieParserFactory, readsLikeBuiltIn } from './cookie-parser-match';
 
 const debug = log('session-id');
 
@@ -17,14 +18,17 @@ interface SessionIdResult {
 export type SignedCookieReader = (cookieHeader: string) => SignedCookies;
 
 /**
- * Chooses how cookies are read: the built-in reader (express-session's own rules), the
- * cookie-parser factory called once with the secret, or an already-made cookie-parser middleware.
+ * Chooses how cookies are read: the built-in reader (cookie-parser's values, verifying only the
+ * session cookie up front), the cookie-parser factory called once with the secret, or an
+ * already-made cookie-parser middleware. The real cookie-parser factory, which legacy apps pass,
+ * is replaced by the built-in reader when it reads a set of telling headers exactly alike.
  */
 export function createSignedCookieReader(
   settings: Pick<SessionSettings, 'cookieParser' | 'secret' | 'secrets' | 'key'>,
 ): SignedCookieReader {
   const { cookieParser, secrets, key } = settings;
-  if (cookieParser === undefined) return (header) => readSignedCookies(header, secrets);
+  const builtIn: SignedCookieReader = (header) => readSignedCookies(header, secrets, key);
+  if (cookieParser === undefined) return builtIn;
   // A factory takes (secret, options); a middleware takes (req, res, next).
   const middleware =
     cookieParser.length >= 3
@@ -33,25 +37,87 @@ export function createSignedCookieReader(
   if (typeof middleware !== 'function') {
     throw new InvalidOptionError('cookieParser', 'must be the cookie-parser factory or a cookieParser(secret) middleware');
   }
+  if (looksLikeCookieParserFactory(cookieParser) && readsLikeBuiltIn(cookieParser, middleware, builtIn, secrets, key)) {
+    debug('cookieParser is cookie-parser and reads cookies as the built-in reader does: using the built-in reader');
+    return builtIn;
+  }
   return (header) => runCookieParser(middleware, header, secrets, key);
 }
 
 /**
- * What cookie-parser leaves in `req.signedCookies`: every `s:`-prefixed cookie unsigned with the
- * first secret that verifies it, `false` where none does; `j:` values parsed as JSON.
+ * What cookie-parser leaves in `req.signedCookies`, for the Cookie header of a handshake: every
+ * `s:`-prefixed cookie unsigned with the first secret that verifies it, `false` where none does;
+ * `j:` values parsed as JSON (kept as text where the JSON is invalid or falsy).
+ *
+ * Only the session cookie (`key`) is verified here. Another signed cookie is verified when the app
+ * first reads it from the jar, so a header full of junk `s:` cookies costs no more HMACs than a
+ * header with one: the values an app reads are the same, only computed later. A value that cannot
+ * carry a valid signature (see {@link couldBeSigned}) is `false` at once, without an HMAC.
  */
-export function readSignedCookies(header: string, secrets: readonly string[]): SignedCookies {
-  const signed: SignedCookies = new SignedCookieJar();
-  if (header === '') return signed;
+export function readSignedCookies(header: string, secrets: readonly string[], key?: string): SignedCookies {
+  const jar: SignedCookies = new SignedCookieJar();
+  // cookie-parser's `cookie` 0.7 reads nothing from a header shorter than `a=`.
+  if (header.length < 2) return jar;
   const cookies = parseCookieHeader(header, { decode: decodeCookieValue });
   for (const name in cookies) {
-    const value = cookies[name];
-    if (typeof value === 'string' && value.startsWith('s:')) {
-      const unsigned = unsignWithAny(value.slice(2), secrets);
-      signed[name] = unsigned === false ? false : parseJsonCookie(sliceOfHeader(unsigned, header));
-    }
+    const value = cookies[name] as string;
+    // cookie-parser's parser writes into a plain object, where a `__proto__` cookie is lost.
+    if (value.charCodeAt(0) !== 0x73 /* s */ || value.charCodeAt(1) !== 0x3a /* : */ || name === '__proto__') continue;
+    if (name === key || !couldBeSigned(value, 2)) jar[name] = verifiedValue(value, header, secrets);
+    else verifyOnFirstRead(jar, name, value, header, secrets);
   }
-  return signed;
+  return jar;
+}
+
+/** The value cookie-parser keeps for an `s:…` cookie (the `s:` included). */
+function verifiedValue(value: string, header: string, secrets: readonly string[]): string | false | object {
+  const unsigned = unsignWithAny(value.slice(2), secrets);
+  return unsigned === false ? false : parseJsonCookie(sliceOfHeader(unsigned, header));
+}
+
+/**
+ * An own, enumerable property that verifies the cookie the first time it is read, then holds the
+ * value as an ordinary data property. Assigning to it first replaces it, as on a plain object.
+ */
+function verifyOnFirstRead(jar: SignedCookies, name: string, value: string, header: string, secrets: readonly string[]): void {
+  const settle = (settled: unknown) => {
+    // A jar the app froze or sealed keeps its accessor; the value is still the verified one.
+    if (Object.isExtensible(jar))
+      Object.defineProperty(jar, name, { value: settled, writable: true, enumerable: true, configurable: true });
+    return settled;
+  };
+  Object.defineProperty(jar, name, {
+    get: () => settle(verifiedValue(value, header, secrets)),
+    set: settle,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+/**
+ * cookie-signature signs with HMAC-SHA256 in base64 without padding: a valid signed value always
+ * ends in `.` and 43 characters of the base64 alphabet. Anything else fails `unsign` for every
+ * secret, so it is `false` without computing one HMAC. `from` is where the signed part starts.
+ */
+function couldBeSigned(value: string, from = 0): boolean {
+  const dot = value.length - 44;
+  if (dot < from || value.charCodeAt(dot) !== 0x2e /* . */) return false;
+  for (let i = dot + 1; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const base64 = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+    if (!base64) return false;
+  }
+  return true;
+}
+
+/** cookie-signature's `unsign` compares in constant time; try each secret, newest first. */
+export function unsignWithAny(value: string, secrets: readonly string[]): string | false {
+  if (!couldBeSigned(value)) return false;
+  for (const secret of secrets) {
+    const unsigned = unsign(value, secret);
+    if (unsigned !== false) return unsigned;
+  }
+  return false;
 }
 
 /**
@@ -72,7 +138,7 @@ const SignedCookieJar = function SignedCookieJar() {} as unknown as new () => Si
 SignedCookieJar.prototype = Object.create(null);
 
 /**
- * A cookie value as express-session's (and cookie-parser's) `cookie` 0.x reads it: surrounding
+ * A cookie value as express-session's (and cookie-parser's) `cookie` 0.7 reads it: surrounding
  * double quotes dropped, then percent-decoded, kept as it is where the encoding is invalid.
  */
 function decodeCookieValue(raw: string): string {
@@ -83,6 +149,17 @@ function decodeCookieValue(raw: string): string {
   if (!value.includes('%')) return value;
   try {
     return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** cookie-parser's JSONCookie: a `j:` value whose JSON parses to a truthy value becomes that value. */
+function parseJsonCookie(value: string): string | object {
+  if (!value.startsWith('j:')) return value;
+  try {
+    const parsed: unknown = JSON.parse(value.slice(2));
+    return parsed ? (parsed as object) : value;
   } catch {
     return value;
   }
@@ -156,23 +233,4 @@ export function readQuerySessionId(
   const query = (handshakeQuery ?? request._query ?? request.query) as Record<string, unknown> | undefined;
   if (query === null || typeof query !== 'object') return undefined;
   return Object.hasOwn(query, 'session_id') ? query.session_id : undefined;
-}
-
-/** cookie-signature's `unsign` compares in constant time; try each secret, newest first. */
-export function unsignWithAny(value: string, secrets: readonly string[]): string | false {
-  for (const secret of secrets) {
-    const unsigned = unsign(value, secret);
-    if (unsigned !== false) return unsigned;
-  }
-  return false;
-}
-
-function parseJsonCookie(value: string): string | object {
-  if (!value.startsWith('j:')) return value;
-  try {
-    const parsed: unknown = JSON.parse(value.slice(2));
-    return parsed !== null && typeof parsed === 'object' ? parsed : value;
-  } catch {
-    return value;
-  }
 }

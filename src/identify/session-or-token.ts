@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { writeHandshakeUser } from '../decide/handshake-user';
 import type { HandshakeRecord } from '../decide/record';
 import { AuthorizationError, requestUnreadable } from '../errors';
 import { log } from '../log';
@@ -47,7 +48,7 @@ export function identifyBySessionOrToken(
   const { settings } = identifier;
   const data = request as HandshakeData & Record<string, unknown>;
   try {
-    data[settings.userProperty] = { logged_in: false };
+    writeHandshakeUser(data, settings.userProperty, record, { logged_in: false });
     installAuthState(data, settings.userProperty);
   } catch (err) {
     done({ failure: requestUnreadable(err) });

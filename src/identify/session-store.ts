@@ -1,5 +1,5 @@
 import { settleOnce } from '../decide/settle-once';
-import { type AuthorizationError, storeFailure, storeTimeout } from '../errors';
+import { AuthorizationError, invalidSession, storeFailure, storeTimeout } from '../errors';
 import { log } from '../log';
 import type { SessionStoreLike } from '../types';
 
@@ -7,7 +7,7 @@ const debug = log('session-store');
 
 /** A session as express-session stores it, as far as this package reads it. */
 export interface StoredSession {
-  cookie?: { expires?: Date | string | null };
+  cookie?: { expires?: Date | string | number | null };
   [field: string]: unknown;
 }
 
@@ -35,7 +35,7 @@ export function loadSession(store: SessionStoreLike, sessionID: string, timeoutM
       try {
         live = liveSession(session);
       } catch (readError) {
-        return answer.settle([storeFailure(readError), null]);
+        return answer.settle([readError instanceof AuthorizationError ? readError : storeFailure(readError), null]);
       }
       answer.settle([null, live]);
     });
@@ -58,17 +58,42 @@ export function isNoSuchSession(err: unknown): boolean {
   }
 }
 
-/** The session if it is one and has not expired; a store may return expired sessions. */
+/**
+ * The session if it is one and has not expired; a store may return expired sessions. An answer
+ * that is not a session object (a string, a number: a store with the wrong serializer) throws a
+ * store failure: everyone would otherwise be silently logged out.
+ */
 function liveSession(session: unknown): StoredSession | null {
-  if (session === null || session === undefined || session === false) return null;
-  if (typeof session !== 'object') return session as StoredSession;
-  const expires = (session as StoredSession).cookie?.expires;
-  if (expires !== undefined && expires !== null) {
-    const at = typeof expires === 'string' ? Date.parse(expires) : expires instanceof Date ? expires.getTime() : Number.NaN;
-    if (!Number.isNaN(at) && at <= Date.now()) {
-      debug('session expired; treated as no session');
-      return null;
-    }
+  // express-session reads every falsy answer as no session.
+  if (!session) return null;
+  if (typeof session !== 'object' || Array.isArray(session)) throw notASession(session);
+  if (hasExpired((session as StoredSession).cookie)) {
+    debug('session expired; treated as no session');
+    return null;
   }
   return session as StoredSession;
+}
+
+/**
+ * Whether the session's cookie has expired, for every shape a store returns `cookie.expires` in:
+ * a Date, a date string (JSON), epoch milliseconds as a number or a numeric string. express-session's
+ * MemoryStore compares a number with `Date.now()` as it is; a numeric string is read the same way.
+ */
+function hasExpired(cookie: unknown): boolean {
+  if (cookie === null || typeof cookie !== 'object') return false;
+  const at = expiryTimeOf((cookie as { expires?: unknown }).expires);
+  return at !== undefined && at <= Date.now();
+}
+
+function expiryTimeOf(expires: unknown): number | undefined {
+  let at = Number.NaN;
+  if (expires instanceof Date) at = expires.getTime();
+  else if (typeof expires === 'number') at = expires;
+  else if (typeof expires === 'string') at = /^\s*-?\d+(\.\d+)?\s*$/.test(expires) ? Number(expires) : Date.parse(expires);
+  return Number.isNaN(at) ? undefined : at;
+}
+
+function notASession(session: unknown): AuthorizationError {
+  const kind = Array.isArray(session) ? 'an array' : `a ${typeof session}`;
+  return invalidSession(`the session store answered with ${kind}, not a session object`);
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { writeHandshakeUser } from '../decide/handshake-user';
 import { type HandshakeRecord, now } from '../decide/record';
 import { AuthorizationError, ErrorCodes, notLoggedIn, requestUnreadable, storeFailure } from '../errors';
 import { log } from '../log';
@@ -40,10 +41,11 @@ export function identifyBySession(
     // 2. The session id: a signed query value, else the verified cookie, else ''.
     const { sessionID, source } = chooseSessionId(query, data.cookie, settings);
     data.sessionID = sessionID;
+    record.sessionId = sessionID;
     record.source = source;
     if (record.timed && source === 'none') record.sessionIdRejected = sessionIdWasSent(cookieHeaderOf(request), query, settings.key);
     // 3. Not logged in until proven otherwise, before anything can fail.
-    data[settings.userProperty] = { logged_in: false };
+    writeHandshakeUser(data, settings.userProperty, record, { logged_in: false });
     installAuthState(data, settings.userProperty);
   } catch (err) {
     done({ failure: requestUnreadable(err) });

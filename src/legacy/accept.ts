@@ -3,15 +3,17 @@ import type { Verdict } from '../types';
 
 /**
  * Reads every `accept` form of every socket.io generation the way its author meant it. The one
- * deliberate change: `accept(null, false)` refuses (the legacy package accepted it on socket.io 1+).
+ * deliberate change: a second argument that is falsy (`false`, `null`, `undefined`, `0`, `''`,
+ * `NaN`) refuses, as socket.io 0.9 refused on every falsy `authorized` (the legacy package
+ * accepted all of them on socket.io 1+). `accept()` and `accept(null)` accept.
  */
-export function verdictOf(err: unknown, accepted: unknown): Verdict {
+export function verdictOf(err: unknown, accepted: unknown, argumentCount = 2): Verdict {
   if (err) {
     if (isError(err)) return err;
     const text = typeof err === 'string' ? err : messageOf(err);
     return new AuthorizationError(ErrorCodes.HANDSHAKE_REFUSED, text && text !== 'true' ? text : REFUSED_MESSAGE, false);
   }
-  if (accepted === false) return new AuthorizationError(ErrorCodes.HANDSHAKE_REFUSED, REFUSED_MESSAGE, false);
+  if (argumentCount >= 2 && !accepted) return new AuthorizationError(ErrorCodes.HANDSHAKE_REFUSED, REFUSED_MESSAGE, false);
   return null;
 }
 

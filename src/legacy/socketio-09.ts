@@ -20,7 +20,10 @@ export function socketIo09Handshake(
   const answerWith = accept as (err: string | null, authorized: boolean) => void;
   return {
     request: handshakeData as IncomingMessage,
-    answer: (clientError) => (clientError ? answerWith(clientError.message, false) : answerWith(null, true)),
+    answer: (clientError) => {
+      if (clientError) answerWith(clientError.message, false);
+      else answerWith(null, true);
+    },
   };
 }
 

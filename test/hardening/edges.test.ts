@@ -213,11 +213,12 @@ describe('fail gets the store error as text, whatever the store threw', () => {
     assert.equal(failures[0]!.error.code, 'ERR_DESERIALIZE_TIMEOUT');
   });
 
-  it("reads a store's `true` as a session without passport data, and ENOENT as no session", async () => {
+  it("reads a store's `true` as a store failure (not a session object), and ENOENT as no session", async () => {
     const { cookie } = storeWithSession();
     const passport = passportFinding(() => ({}));
     const answerTrue = await handshake({ store: { get: (_s: string, cb: Any) => cb(null, true) }, passport }, cookie);
-    assert.equal(answerTrue.failures[0]!.message, 'Passport was not initialized');
+    assert.equal(answerTrue.failures[0]!.error.code, 'ERR_SESSION_STORE_INVALID');
+    assert.equal(answerTrue.failures[0]!.critical, true);
     const enoent = Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' });
     const missing = await handshake({ store: { get: (_s: string, cb: Any) => cb(enoent) }, passport }, cookie);
     assert.equal(missing.failures[0]!.message, 'No session found');
@@ -392,8 +393,9 @@ describe('what a store may answer, read as express-session reads it', () => {
     }
   });
 
-  it('keeps a session that expires later, has no expiry, or an expiry it cannot read', async () => {
-    for (const expires of [new Date(Date.now() + minute), new Date(Date.now() + minute).toISOString(), null, undefined, 'not a date', 42]) {
+  it('keeps a session that expires later (in any shape), has no expiry, or an expiry it cannot read', async () => {
+    const later = Date.now() + minute;
+    for (const expires of [new Date(later), new Date(later).toISOString(), later, String(later), null, undefined, 'not a date', {}]) {
       const { store, cookie } = answering({ cookie: { expires }, passport: { user: 7 } });
       const { delivered, failures } = await handshake({ store, passport }, cookie);
       assert.deepEqual(failures, [], String(expires));

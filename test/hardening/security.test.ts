@@ -99,7 +99,7 @@ describe('signatures are checked in constant time, by cookie-signature', () => {
     };
     walk(root);
     // cookie-session's Keygrip signatures are a construction cookie-signature cannot check; that one
-    // module verifies them itself, in constant time (test/cookie-session.test.ts pins it down).
+    // module verifies them itself, in constant time (test/identify/cookie-session.test.ts pins it down).
     for (const file of files.filter((path) => !path.endsWith(`${sep}cookie-session.ts`))) {
       const source = readFileSync(file, 'utf8');
       assert.doesNotMatch(source, /createHmac|timingSafeEqual/, `${file} computes or compares a MAC itself`);

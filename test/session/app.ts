@@ -231,7 +231,7 @@ export async function startSessionApp(stack: Stack, options: SessionAppOptions =
     },
     async me(cookie) {
       const response = await fetch(`${url}/me`, { headers: { cookie } });
-      return response.json();
+      return (await response.json()) as Any;
     },
     async close() {
       await new Promise<void>((resolve) => {

@@ -176,6 +176,8 @@ export async function startApp(stack: Stack, options: AppOptions = {}): Promise<
     },
     async close() {
       await new Promise<void>((resolve) => {
+        // socket.io 1's close() takes no callback; it closes the HTTP server, which says so.
+        http.once('close', () => resolve());
         io.close(() => resolve());
         // socket.io 2's close callback comes from the HTTP server; make sure it is closed.
         if (http.listening) http.close(() => resolve());

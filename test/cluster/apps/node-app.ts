@@ -44,6 +44,10 @@ export interface NodeOptions {
   liveNamespace?: AuthorizeOptions['liveSession'];
   /** The serialized user per login: the default serializes the id, as most apps do. */
   serializeUser?: (user: { id: number; username: string }) => unknown;
+  /** Passport's session key (`passport._key`), when not the default 'passport'. */
+  passportKey?: string;
+  /** The deserialized user has no `id` (only its username): the user id is then Passport's serialized value. */
+  userWithoutId?: boolean;
 }
 
 export interface ClusterNode {
@@ -60,6 +64,11 @@ interface AppUser {
 
 export async function startNode(options: NodeOptions): Promise<ClusterNode> {
   const passport = new Passport();
+  if (options.passportKey) {
+    // What an app with its own session key does: set it, then let Passport rebuild its session parts.
+    (passport as unknown as { _key: string; init(): void })._key = options.passportKey;
+    (passport as unknown as { init(): void }).init();
+  }
   passport.use(
     new LocalStrategy((username, password, done) => {
       const user = USERS.find((u) => u.username === username && u.password === password);
@@ -68,11 +77,23 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
   );
   const serialize = options.serializeUser ?? ((user: AppUser) => user.id);
   passport.serializeUser((user, done) => done(null, serialize(user as AppUser) as number));
-  passport.deserializeUser((serialized: unknown, done: (err: unknown, user?: AppUser | false) => void) => {
-    const id = typeof serialized === 'object' && serialized !== null ? (serialized as { id: number }).id : serialized;
-    const user = USERS.find((u) => u.id === id);
-    done(null, user ? { id: user.id, username: user.username } : false);
-  });
+  // A test can hold the next socket handshake's deserialization (POST /test/hold), to log out
+  // while that handshake is in flight, and then let it go on (POST /test/release).
+  const hold: { next: boolean; release: (() => void) | undefined } = { next: false, release: undefined };
+  passport.deserializeUser(
+    (req: import('node:http').IncomingMessage, serialized: unknown, done: (err: unknown, user?: Express.User | false) => void) => {
+      const id = typeof serialized === 'object' && serialized !== null ? (serialized as { id: number }).id : serialized;
+      const user = USERS.find((u) => u.id === id);
+      const found = options.userWithoutId ? { username: user?.username } : { id: user?.id, username: user?.username };
+      const answer = () => done(null, user ? (found as Express.User) : false);
+      if (hold.next && (req as { socketio_version_1?: boolean }).socketio_version_1 === true) {
+        hold.next = false;
+        hold.release = answer;
+        return;
+      }
+      answer();
+    },
+  );
 
   const app = express();
   app.use(session({ secret: SECRET, store: options.store, resave: false, saveUninitialized: false }));
@@ -111,6 +132,20 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
   });
   app.post('/logout-middleware', disconnectOnLogout(io), (req, res, next) => {
     req.logout((err) => (err ? next(err) : res.json({ ok: true })));
+  });
+
+  app.post('/test/hold', (_req, res) => {
+    hold.next = true;
+    res.json({ ok: true });
+  });
+  app.get('/test/held', (_req, res) => {
+    res.json({ held: hold.release !== undefined });
+  });
+  app.post('/test/release', (_req, res) => {
+    const release = hold.release;
+    hold.release = undefined;
+    release?.();
+    res.json({ released: release !== undefined });
   });
 
   // Routes through which a test calls the helpers on this node.

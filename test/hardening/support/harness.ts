@@ -280,6 +280,8 @@ export async function runScenario(scenario: Scenario): Promise<Outcome> {
   } else {
     const query = scenario.query === undefined ? { EIO: '4' } : { EIO: '4', session_id: scenario.query };
     const handshake = scenario.shape === 'v4' ? { query, auth: {} } : { query };
+    // engine.io parses the connection's URL into request._query, where the session id is read.
+    (request as unknown as { _query: unknown })._query = query;
     guard(() => middleware({ request, handshake }, next));
   }
 

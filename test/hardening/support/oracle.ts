@@ -65,7 +65,13 @@ export function expectedSessionId(scenario: Scenario): string {
 
 export type Path = { path: 'success'; user: unknown } | { path: 'fail'; code: string; critical: boolean };
 
-const CRITICAL = new Set(['ERR_SESSION_STORE', 'ERR_SESSION_STORE_TIMEOUT', 'ERR_DESERIALIZE_USER', 'ERR_DESERIALIZE_TIMEOUT']);
+const CRITICAL = new Set([
+  'ERR_SESSION_STORE',
+  'ERR_SESSION_STORE_TIMEOUT',
+  'ERR_SESSION_STORE_INVALID',
+  'ERR_DESERIALIZE_USER',
+  'ERR_DESERIALIZE_TIMEOUT',
+]);
 const failure = (code: string): Path => ({ path: 'fail', code, critical: CRITICAL.has(code) });
 
 type FirstAnswer = { err: unknown; value: unknown } | { failure: string };
@@ -92,15 +98,16 @@ function serializedUserOf(session: unknown): { value: unknown } | Path {
   if (!session) return failure('ERR_NO_SESSION');
   // A session object that throws when read is a store failure.
   if (session === HOSTILE) return failure('ERR_SESSION_STORE');
+  // A store answer that is not a session object: a store with the wrong serializer.
+  if (typeof session !== 'object' || Array.isArray(session)) return failure('ERR_SESSION_STORE_INVALID');
   try {
-    if (typeof session === 'object') {
-      const cookie = (session as { cookie?: { expires?: unknown } }).cookie;
-      const expires = cookie === null || cookie === undefined ? undefined : cookie.expires;
-      if (expires !== undefined && expires !== null) {
-        const at = typeof expires === 'string' ? Date.parse(expires) : expires instanceof Date ? expires.getTime() : Number.NaN;
-        if (!Number.isNaN(at) && at <= Date.now()) return failure('ERR_NO_SESSION');
-      }
-    }
+    const cookie = (session as { cookie?: { expires?: unknown } }).cookie;
+    const expires = cookie === null || typeof cookie !== 'object' ? undefined : cookie.expires;
+    let at = Number.NaN;
+    if (expires instanceof Date) at = expires.getTime();
+    else if (typeof expires === 'number') at = expires;
+    else if (typeof expires === 'string') at = /^\s*-?\d+(\.\d+)?\s*$/.test(expires) ? Number(expires) : Date.parse(expires);
+    if (!Number.isNaN(at) && at <= Date.now()) return failure('ERR_NO_SESSION');
     const passportData = (session as Record<string, unknown>).passport as { user?: unknown } | undefined;
     if (!passportData) return failure('ERR_PASSPORT_NOT_INITIALIZED');
     if (passportData.user === undefined) return failure('ERR_USER_PROPERTY_NOT_FOUND');
@@ -166,7 +173,8 @@ function isNoSuchSession(err: unknown): boolean {
 
 function refusesByArguments(args: unknown[]): boolean {
   const [err, accepted] = args;
-  return Boolean(err) || accepted === false;
+  // Two arguments with a falsy second refuse, as socket.io 0.9 did; accept() and accept(null) accept.
+  return Boolean(err) || (args.length >= 2 && !accepted);
 }
 
 /** The verdict of the callback that runs (`success` or `fail`), following its plan. */

@@ -9,6 +9,7 @@ import jwt from 'jsonwebtoken';
 import { Strategy as JwtStrategy } from 'passport-jwt';
 import { ErrorCodes } from '../../src';
 import { whoami } from '../support/client';
+import { trackSockets } from '../support/sockets';
 import { type Any, defineStack } from '../support/stack';
 import {
   AUDIENCE,
@@ -36,14 +37,7 @@ import {
 const stack = defineStack();
 const ALICE = { id: 1, username: 'alice', name: 'Alice', logged_in: true };
 
-const open: Any[] = [];
-const track = <T>(socket: T): T => {
-  open.push(socket);
-  return socket;
-};
-const closeSockets = () => {
-  for (const socket of open.splice(0)) socket.close();
-};
+const { track, closeSockets } = trackSockets();
 
 async function withApp<T>(config: Omit<TokenAppOptions, 'mode'>, body: (app: TokenApp) => Promise<T>): Promise<T> {
   const app = await startTokenApp(stack, { mode: 'socket', ...config });

@@ -6,16 +6,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { whoami } from '../support/client';
 import { withFaults } from '../support/faults';
-import { type Any, defineStack } from '../support/stack';
+import { trackSockets } from '../support/sockets';
+import { defineStack } from '../support/stack';
 import { connected, expiringToken, hsToken, recordingFail, refused, startTokenApp, type TokenApp, until } from './support';
 
 const stack = defineStack();
 
-const open: Any[] = [];
-const track = <T>(socket: T): T => {
-  open.push(socket);
-  return socket;
-};
+const { track, closeSockets } = trackSockets();
 
 for (const order of ['session-first', 'strategy-first'] as const) {
   describe(`session cookie and bearer token on one namespace, ${order}`, () => {
@@ -25,7 +22,7 @@ for (const order of ['session-first', 'strategy-first'] as const) {
       app = await startTokenApp(stack, { mode: 'socket', withSessions: true, options: { order, fail: recorder.fail } });
     });
     after(async () => {
-      for (const socket of open.splice(0)) socket.close();
+      closeSockets();
       await app.close();
     });
     const lastFail = () => recorder.calls[recorder.calls.length - 1];
@@ -119,7 +116,7 @@ describe('session cookie and bearer token at the engine level', () => {
     app = await startTokenApp(stack, { mode: 'engine', withSessions: true, namespaces: ['/chat'] });
   });
   after(async () => {
-    for (const socket of open.splice(0)) socket.close();
+    closeSockets();
     await app.close();
   });
 

@@ -15,8 +15,8 @@ import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { Server } from 'socket.io';
 import { io as ioClient } from 'socket.io-client';
-import { authorize, ErrorCodes, InvalidOptionError } from '../src';
-import type { Any } from './support/stack';
+import { authorize, ErrorCodes, InvalidOptionError } from '../../src';
+import type { Any } from '../support/stack';
 
 const USERS = [
   { id: 1, username: 'alice', password: 'alice-pw', name: 'Alice' },

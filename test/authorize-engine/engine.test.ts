@@ -7,10 +7,20 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { authorizeEngine, type DecisionEvent, type EngineAuthorizeOptions, InvalidOptionError } from '../../src';
-import { connectClient, connected, expiringToken, hsToken, refused, startTokenApp, type TokenApp, until } from '../strategy/support';
+import {
+  connectClient,
+  connected,
+  expiringToken,
+  hsToken,
+  refused,
+  startTokenApp,
+  type TokenApp,
+  until,
+} from '../authorize-strategy/support';
 import { type AppOptions, SECRET, startApp, type TestApp } from '../support/app';
 import { connectSibling, whoami } from '../support/client';
 import { type FaultyStore, withFaults } from '../support/faults';
+import { trackSockets } from '../support/sockets';
 import { type Any, defineStack } from '../support/stack';
 
 const stack = defineStack();
@@ -39,14 +49,7 @@ async function startEngineApp(options: Partial<EngineAuthorizeOptions> = {}, app
   return Object.assign(started, { events, faults });
 }
 
-const open: Any[] = [];
-const track = <T>(socket: T): T => {
-  open.push(socket);
-  return socket;
-};
-const closeSockets = () => {
-  for (const socket of open.splice(0)) socket.close();
-};
+const { track, closeSockets } = trackSockets();
 
 async function withEngineApp<T>(options: Partial<EngineAuthorizeOptions>, body: (app: EngineApp) => Promise<T>): Promise<T> {
   const app = await startEngineApp(options);
