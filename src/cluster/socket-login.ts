@@ -53,13 +53,29 @@ export interface SocketLogoutOptions extends SocketLoginOptions {
 interface PassportRequest {
   session?: SocketSession;
   sessionID?: string;
-  login?: (user: unknown, options: object, done: (err?: unknown) => void) => void;
-  logout?: (...args: unknown[]) => void;
   [field: string]: unknown;
+}
+
+interface SessionManager {
+  logIn(req: object, user: unknown, ...rest: unknown[]): unknown;
+  logOut(req: object, ...rest: unknown[]): unknown;
 }
 
 interface PassportInstance extends PassportLike {
   initialize?: () => (req: object, res: object, next: (err?: unknown) => void) => void;
+  _sm?: SessionManager;
+}
+
+/**
+ * The instance's own session manager: what its `req.login` / `req.logout` call. Called directly,
+ * because `req.login` may be another Passport's (0.4 and 0.5 patch every request of the process).
+ */
+function sessionManagerOf(passport: PassportInstance, helper: string): SessionManager {
+  const manager = passport._sm;
+  if (!manager || typeof manager.logIn !== 'function' || typeof manager.logOut !== 'function') {
+    throw new InvalidOptionError('passport', `${helper}: this Passport instance has no session manager (Passport 0.4 to 0.7)`);
+  }
+  return manager;
 }
 
 /**
@@ -89,16 +105,18 @@ export async function loginSocket(socket: LoginSocket, user: unknown, options: S
   if (user === null || user === undefined || user === false)
     throw new InvalidArgumentError('user', `${helper}: user must be the user to log in`);
   const passport = prepare(req, options, helper);
+  const property = options.userProperty ?? 'user';
   const before = req.sessionID;
   const oldSessionRoom = identityRoom(socket);
+  const manager = sessionManagerOf(passport, helper);
   await new Promise<void>((resolve, reject) => {
-    const login = req.login;
-    if (typeof login !== 'function') return reject(new InvalidOptionError('passport', `${helper}: this Passport has no req.login`));
-    login.call(req, user, { keepSessionInfo: options.keepSessionInfo === true }, (err?: unknown) => (err ? reject(err) : resolve()));
+    const done = (err?: unknown) => (err ? reject(err) : resolve());
+    // Passport 0.6+ regenerates the session first and saves it; before 0.6, logIn(req, user, cb).
+    if (manager.logIn.length >= 4) manager.logIn(req, user, { keepSessionInfo: options.keepSessionInfo === true }, done);
+    else manager.logIn(req, user, done);
   });
   // Passport before 0.6 leaves the saving to express-session at the end of the request.
   if (req.sessionID === before) await save(req);
-  const property = options.userProperty ?? 'user';
   const current = withLoggedIn(user);
   req[property] = current;
   joinRooms(socket, req, current, passport, options, oldSessionRoom);
@@ -139,16 +157,12 @@ export async function logoutSocket(io: ServerOrNamespace, socket: LoginSocket, o
   for (const joined of [sessionRoom, userRoom]) if (joined !== undefined) socket.leave?.(joined);
   if (socket.data && typeof socket.data === 'object') delete socket.data[IDENTITY_KEY];
   const before = req.sessionID;
+  const manager = sessionManagerOf(passport, helper);
   await new Promise<void>((resolve, reject) => {
-    const logout = req.logout;
-    if (typeof logout !== 'function') return reject(new InvalidOptionError('passport', `${helper}: this Passport has no req.logout`));
-    // Passport 0.6+ takes (options, done) and saves; before 0.6 logout is synchronous.
-    if (logout.length >= 1)
-      logout.call(req, { keepSessionInfo: options.keepSessionInfo === true }, (err?: unknown) => (err ? reject(err) : resolve()));
-    else {
-      logout.call(req);
-      resolve();
-    }
+    const done = (err?: unknown) => (err ? reject(err) : resolve());
+    // Passport 0.6+ saves the session without the user, then regenerates it; before 0.6, logOut(req, cb).
+    if (manager.logOut.length >= 3) manager.logOut(req, { keepSessionInfo: options.keepSessionInfo === true }, done);
+    else manager.logOut(req, done);
   });
   if (req.sessionID === before && req.session) await save(req);
   req[property] = { logged_in: false };

@@ -136,13 +136,16 @@ export async function startSessionApp(stack: Stack, options: SessionAppOptions =
         .then(work)
         .then(
           (value) => ack({ ok: true, value }),
-          (err: Any) => ack({ ok: false, error: err?.code ?? err?.message ?? String(err) }),
+          (err: Any) => {
+            if (process.env.DEBUG_APP) console.error(err);
+            ack({ ok: false, error: err?.code ?? err?.message ?? String(err) });
+          },
         );
     };
     const callback = (run: (done: (err?: Any) => void) => void) =>
       new Promise<void>((resolve, reject) => run((err) => (err ? reject(err) : resolve())));
     socket.on('whoami', (ack: Any) =>
-      answer(ack, () => ({ user: socket.request.user, sessionID: socket.request.sessionID, rooms: [...(socket.rooms ?? [])] })),
+      answer(ack, () => ({ user: socket.request.user, sessionID: socket.request.sessionID, rooms: roomsOf(socket) })),
     );
     socket.on('echo', (ack: Any) => ack?.('echo'));
     socket.on('session:describe', (ack: Any) =>
@@ -182,7 +185,7 @@ export async function startSessionApp(stack: Stack, options: SessionAppOptions =
       answer(ack, async () => {
         const user = [...db.values()].find((u) => u.username === username);
         await loginSocket(socket, { ...user }, { passport });
-        return { user: socket.request.user, sessionID: socket.request.sessionID, rooms: [...(socket.rooms ?? [])] };
+        return { user: socket.request.user, sessionID: socket.request.sessionID, rooms: roomsOf(socket) };
       }),
     );
     socket.on('logout', (ack: Any) => answer(ack, () => logoutSocket(io, socket, { passport })));
@@ -241,6 +244,11 @@ export async function startSessionApp(stack: Stack, options: SessionAppOptions =
       await created.cleanup();
     },
   };
+}
+
+/** A socket's rooms: a Set on socket.io 3+, an object on socket.io 2. */
+function roomsOf(socket: Any): string[] {
+  return socket.rooms instanceof Set ? [...socket.rooms] : Object.keys(socket.rooms ?? {});
 }
 
 /** Emits with an acknowledgement; rejects when none comes within `ms`. */
