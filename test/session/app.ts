@@ -106,6 +106,12 @@ export async function startSessionApp(stack: Stack, options: SessionAppOptions =
     const { cookie: _cookie, ...fields } = req.session ?? {};
     res.json({ user: req.user ?? null, session: fields, sessionID: req.sessionID });
   });
+  // An admin route: changes a user's role in the database (shared by the nodes of a cluster).
+  app.post('/role/:id/:role', (req: Any, res: Any) => {
+    const user = db.get(Number(req.params.id));
+    if (user) user.role = req.params.role;
+    res.json({ ok: Boolean(user) });
+  });
   app.post('/theme/:theme', (req: Any, res: Any) => {
     req.session.theme = req.params.theme;
     res.json({ ok: true });
