@@ -15,6 +15,7 @@ import {
   loadSocketSession,
   loginSocket,
   logoutSocket,
+  logoutSockets,
 } from '../../src';
 import type { Any, Stack } from '../support/stack';
 
@@ -105,6 +106,15 @@ export async function startSessionApp(stack: Stack, options: SessionAppOptions =
   app.get('/me', (req: Any, res: Any) => {
     const { cookie: _cookie, ...fields } = req.session ?? {};
     res.json({ user: req.user ?? null, session: fields, sessionID: req.sessionID });
+  });
+  app.post('/logout', (req: Any, res: Any, next: Any) => {
+    logoutSockets(io, req, { reconnect: req.query.reconnect === 'true' });
+    const done = (err?: unknown) => (err ? next(err) : res.json({ ok: true }));
+    // What req.logout() does, through this Passport's own session manager: a test file that loads
+    // several Passport majors has req.logout patched onto every request by the oldest one.
+    req.user = null;
+    if (passport._sm.logOut.length >= 3) passport._sm.logOut(req, {}, done);
+    else passport._sm.logOut(req, done);
   });
   // An admin route: changes a user's role in the database (shared by the nodes of a cluster).
   app.post('/role/:id/:role', (req: Any, res: Any) => {

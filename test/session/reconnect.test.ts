@@ -10,6 +10,7 @@ import { defineStack, type Stack } from '../support/stack';
 import { ask, connectClient, eventually, type SessionApp, type SessionAppOptions, sleep, startSessionApp } from './app';
 
 const V4 = defineStack({ socketIo: 'socket.io' });
+const V3 = defineStack({ socketIo: 'socket.io-v3', passport: 'passport-v05' });
 const V2 = defineStack({ socketIo: 'socket.io-v2', passport: 'passport-v04', session: 'express-session-v117' });
 
 function suite(stack: Stack, helpers: boolean) {
@@ -44,6 +45,23 @@ function suite(stack: Stack, helpers: boolean) {
         assert.deepEqual(socket.seen, ['connect', 'session_ended:revoked', 'disconnect:io server disconnect']);
         assert.equal(socket.connected, false);
         assert.deepEqual(other.seen, ['connect'], "another session's socket is untouched");
+      });
+
+      it("logoutSockets with reconnect: the session's sockets reconnect and come back as anonymous visitors, refused", async () => {
+        const app = await start({ authorize: { rooms: true } });
+        const cookie = await app.login('alice');
+        const socket = await connect(app, cookie);
+        const errors: string[] = [];
+        socket.on('connect_error', (err: Error) => errors.push(err.message));
+        const response = await fetch(`${app.url}/logout?reconnect=true`, { method: 'POST', headers: { cookie } });
+        await response.arrayBuffer();
+        await eventually(() => errors.length > 0, 'the client tried to come back');
+        socket.close();
+        assert.deepEqual(socket.seen.slice(0, 3), ['connect', 'session_ended:logout:reconnect', 'disconnect:transport close']);
+        assert.ok(
+          ['User not authorized through passport. (User Property not found)', 'No session found'].includes(errors[0] as string),
+          errors[0],
+        );
       });
 
       it("disconnectUser with reconnect: 'transport close', then the client is back by itself with the user as it is now", async () => {
@@ -86,4 +104,5 @@ function suite(stack: Stack, helpers: boolean) {
 }
 
 suite(V4, true);
+suite(V3, false);
 suite(V2, false);
