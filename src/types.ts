@@ -24,19 +24,15 @@ declare module 'http' {
     cookie?: SignedCookies;
     /** Set by `authorize()` on socket.io 1 and later, as the legacy package did. */
     socketio_version_1?: boolean;
-    /**
-     * With `authorize({ session: true })`: the session as an express-session `Session`, made from
-     * the store read of the handshake (`save`, `reload`, `touch`, `destroy`, `regenerate`, `cookie`).
-     */
-    session?: SocketSession;
-    /** With `authorize({ session })`: the express-session store the session is saved to. */
-    sessionStore?: unknown;
   }
 }
 
 /**
- * The express-session `Session` of a socket (`socket.request.session`): the same object Express
- * gives `req.session`, described here so that express-session's own types stay optional.
+ * The express-session `Session` of a socket (`socket.request.session` with `authorize({ session })`):
+ * the same object Express gives `req.session`, described here so that express-session's own types
+ * stay optional. `socket.request` is not augmented with it (express-session's own `req.session`
+ * type would clash with it in Express' `Request`): read it as
+ * `(socket.request as { session?: SocketSession }).session`, or through `loadSocketSession`.
  */
 export interface SocketSession {
   /** The session id (`req.sessionID`). */

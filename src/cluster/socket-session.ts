@@ -2,8 +2,15 @@ import { InvalidArgumentError } from '../errors';
 import { loadSession } from '../identify/session-store';
 import type { SocketSession } from '../types';
 
+/** A socket.io socket, of any major: its `request` carries what `authorize({ session })` set. */
 interface SessionSocket {
-  request: { sessionID?: string; sessionStore?: unknown; session?: SocketSession };
+  request: object;
+}
+
+interface SessionRequest {
+  sessionID?: string;
+  sessionStore?: unknown;
+  session?: SocketSession;
 }
 
 interface ExpressSessionStore {
@@ -31,7 +38,7 @@ const DEFAULT_TIMEOUT_MS = 5000;
  */
 export function loadSocketSession(socket: SessionSocket, options: { timeout?: number } = {}): Promise<SocketSession | null> {
   const helper = 'loadSocketSession(socket)';
-  const request = socket?.request;
+  const request = socket?.request as SessionRequest | undefined;
   const store = request?.sessionStore as ExpressSessionStore | undefined;
   if (!request || !store || typeof store.get !== 'function') {
     throw new InvalidArgumentError('socket', `${helper}: the socket was not authorized with authorize({ session })`);
