@@ -8,13 +8,15 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { requireService } from '../support/services';
 import { defineStack, type Stack } from '../support/stack';
-import { postgresStore, redisStore } from '../support/stores';
+import { fileStore, memorystoreStore, postgresStore, redisStore } from '../support/stores';
 import { ask, connectClient, type SessionApp, startSessionApp } from './app';
 
 const STACKS: Stack[] = [
   defineStack({ socketIo: 'socket.io' }),
   defineStack({ socketIo: 'socket.io', store: redisStore }),
   defineStack({ socketIo: 'socket.io', store: postgresStore }),
+  defineStack({ socketIo: 'socket.io', store: fileStore }),
+  defineStack({ socketIo: 'socket.io', store: memorystoreStore }),
   defineStack({ socketIo: 'socket.io-v2', passport: 'passport-v04', session: 'express-session-v117' }),
 ];
 
