@@ -39,6 +39,18 @@ interface WatchedSession {
   waiting: Array<() => void> | null;
 }
 
+// The watch of each watched socket, so that `loginSocket` can move it to its new session.
+const movers = new WeakMap<object, (socket: WatchedSocket, sessionId: string | undefined, serializedUser: unknown) => void>();
+
+/**
+ * After `loginSocket`: a socket that live checks watch is watched from now on under its new
+ * session id (Passport 0.6+ regenerates it) and serialized user. After `logoutSocket`
+ * (`sessionId` undefined): the anonymous socket is watched no more. Not watched: nothing to do.
+ */
+export function rewatchSocket(socket: object, sessionId: string | undefined, serializedUser: unknown): void {
+  movers.get(socket)?.(socket as WatchedSocket, sessionId, serializedUser);
+}
+
 // Timed reads are spread over a wheel of slots, one timer per node for every session: a session
 // has a slot and is read each time the wheel comes round to it, once per interval, so sessions
 // opened together are not all read at the same moment.
@@ -64,15 +76,45 @@ export function createSessionWatch(
 
   // One listener for every socket: `this` is the socket that disconnected.
   function onDisconnect(this: WatchedSocket): void {
-    const watched = sessionOf.get(this);
+    detach(this);
+  }
+
+  function detach(socket: WatchedSocket): void {
+    const watched = sessionOf.get(socket);
     if (!watched) return;
-    sessionOf.delete(this);
-    if (!drop(watched, this) || watched.socket !== null) return;
+    sessionOf.delete(socket);
+    if (!drop(watched, socket) || watched.socket !== null) return;
     if (sessions.get(watched.sessionId) === watched) sessions.delete(watched.sessionId);
     if (sessions.size === 0 && timer !== undefined) {
       clearInterval(timer);
       timer = undefined;
     }
+  }
+
+  function attach(socket: WatchedSocket, serializedUser: unknown, sessionId: string): void {
+    let watched = sessions.get(sessionId);
+    if (!watched) {
+      // The slot the wheel reaches last: the first timed read comes one interval after the handshake's.
+      const slot = (nextSlot + SLOTS - 1) % SLOTS;
+      watched = { sessionId, socket, user: serializedUser, more: null, slot, readAt: clock(), waiting: null };
+      sessions.set(sessionId, watched);
+      if (settings.timer && timer === undefined) {
+        timer = setInterval(tick, tickMs);
+        timer.unref?.();
+      }
+    } else if (watched.more) {
+      watched.more.push(socket, serializedUser);
+    } else {
+      watched.more = [socket, serializedUser];
+    }
+    sessionOf.set(socket, watched);
+  }
+
+  /** A socket logged in again (`loginSocket`): watched from now on under its new session and user; logged out: no more. */
+  function move(socket: WatchedSocket, sessionId: string | undefined, serializedUser: unknown): void {
+    if (!sessionOf.has(socket)) return;
+    detach(socket);
+    if (sessionId !== undefined) attach(socket, serializedUser, sessionId);
   }
 
   function tick(): void {
@@ -209,26 +251,15 @@ export function createSessionWatch(
   return {
     add(socket, serializedUser, sessionId) {
       if (typeof sessionId !== 'string' || sessionId === '' || sessionOf.has(socket)) return;
-      let watched = sessions.get(sessionId);
-      if (!watched) {
-        // The slot the wheel reaches last: the first timed read comes one interval after the handshake's.
-        const slot = (nextSlot + SLOTS - 1) % SLOTS;
-        watched = { sessionId, socket, user: serializedUser, more: null, slot, readAt: clock(), waiting: null };
-        sessions.set(sessionId, watched);
-        if (settings.timer && timer === undefined) {
-          timer = setInterval(tick, tickMs);
-          timer.unref?.();
-        }
-      } else if (watched.more) {
-        watched.more.push(socket, serializedUser);
-      } else {
-        watched.more = [socket, serializedUser];
-      }
-      sessionOf.set(socket, watched);
+      attach(socket, serializedUser, sessionId);
+      movers.set(socket, move);
       socket.on('disconnect', onDisconnect);
       if (settings.beforeEvents && typeof socket.use === 'function') {
-        const session = watched;
-        socket.use((_packet, next) => gate(session, socket, next));
+        socket.use((_packet, next) => {
+          const watched = sessionOf.get(socket);
+          if (watched) gate(watched, socket, next);
+          else next();
+        });
       }
     },
   };

@@ -5,6 +5,7 @@ import type { RoomsOptions } from '../options';
 import type { PassportLike, SocketSession } from '../types';
 import { announceRoomEnded } from './ended-rooms';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
+import { rewatchSocket } from './live-session';
 import { endRoomChoosing } from './reconnect';
 import { namingFor, sessionKeyOf, sharedName } from './rooms';
 import { namespacesOf, type ServerOrNamespace } from './socket-io';
@@ -120,6 +121,10 @@ export async function loginSocket(socket: LoginSocket, user: unknown, options: S
   const current = withLoggedIn(user);
   req[property] = current;
   joinRooms(socket, req, current, passport, options, oldSessionRoom);
+  if (typeof req.sessionID === 'string') {
+    const stored = req.session?.[passport._key || 'passport'] as { user?: unknown } | undefined;
+    rewatchSocket(socket, req.sessionID, stored?.user);
+  }
 }
 
 /**
@@ -166,6 +171,7 @@ export async function logoutSocket(io: ServerOrNamespace, socket: LoginSocket, o
   });
   if (req.sessionID === before && req.session) await save(req);
   req[property] = { logged_in: false };
+  rewatchSocket(socket, undefined, undefined);
   if (room === undefined) return;
   for (const namespace of namespaces) {
     announceRoomEnded(namespace, room);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { defineStack, type Stack } from '../support/stack';
-import { ask, connectClient, eventually, type SessionApp, type SessionAppOptions, startSessionApp } from './app';
+import { ask, connectClient, eventually, type SessionApp, type SessionAppOptions, sleep, startSessionApp } from './app';
 
 const STACKS: Stack[] = [
   defineStack({ socketIo: 'socket.io', passport: 'passport' }),
@@ -64,6 +64,19 @@ for (const stack of STACKS) {
         () => socket.seen.includes('disconnect:io server disconnect'),
         'the logged-in socket is reached through its user room',
       );
+    });
+
+    it('keeps a socket watched by liveSession connected through loginSocket and logoutSocket, under its new session', async () => {
+      const app = await start({ authorize: { session: true, rooms: true, liveSession: { interval: 100 } } });
+      const socket = await connect(app, await app.login('alice'));
+      const { value } = await ask(socket, 'login', 'bob');
+      assert.equal(value.user.username, 'bob');
+      await sleep(400);
+      assert.equal(socket.connected, true, 'not ended by a live check of the old session');
+      assert.equal((await ask(socket, 'whoami')).value.user.username, 'bob');
+      assert.deepEqual(await ask(socket, 'logout'), { ok: true });
+      await sleep(400);
+      assert.deepEqual(socket.seen, ['connect'], 'the anonymous socket is not ended by a live check either');
     });
 
     it("logs a socket out: it stays connected as anonymous, the session's other sockets are ended, the next HTTP request is logged out", async () => {
