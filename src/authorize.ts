@@ -9,11 +9,11 @@ import { clientErrorOf } from './deliver/client-error';
 import { recoveryRefusal } from './deliver/recovery';
 import { type DeliverySocket, deliverToSocket } from './deliver/socket';
 import { isObserved, reportDecision } from './events/decision-events';
-import { type CookieSessionAuthorizeOptions, storeOptionsOf } from './identify/cookie-session';
+import { storeOptionsOf } from './identify/cookie-session';
 import { createSessionIdentifier, identifyBySession } from './identify/session';
 import { readQuerySessionId } from './identify/session-id';
 import { isSocketIo09Call, socketIo09Handshake } from './legacy/socketio-09';
-import { type AuthorizeOptions, resolveOptions } from './options';
+import { type AuthorizeOptions, type CookieSessionAuthorizeOptions, resolveOptions } from './options';
 import type { AuthorizeMiddleware, HandshakeData, Verdict } from './types';
 
 /**

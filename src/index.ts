@@ -36,12 +36,13 @@ export {
 export { decisionEvents } from './events/decision-events';
 export type { NamespaceLike, ServerLike, UserFilter, UserSocket } from './filter-sockets-by-user';
 export { filterSocketsByUser } from './filter-sockets-by-user';
-export type { CookieSessionAuthorizeOptions, CookieSessionOptions } from './identify/cookie-session';
 export { STRATEGY_MESSAGES } from './identify/strategy-failures';
 /** The name `@types/passport.socketio` gave the options; the same type. */
 export type {
   AuthorizeOptions,
   AuthorizeOptions as PassportSocketIoOptions,
+  CookieSessionAuthorizeOptions,
+  CookieSessionOptions,
   EngineAuthorizeOptions,
   LiveSessionOptions,
   RoomsOptions,

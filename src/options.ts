@@ -1,3 +1,4 @@
+import { getHashes } from 'node:crypto';
 import { InvalidOptionError } from './errors';
 import { defaultSuccess, normaliseFail } from './legacy/callbacks';
 import type {
@@ -558,6 +559,139 @@ function sessionFactoryFor(store: ExpressSessionStore): SocketSessionSettings['c
     throw new InvalidOptionError('session', 'needs express-session: require("express-session").Store has no createSession()');
   }
   return (req, stored) => createSession.call(store, req, stored);
+}
+
+// ---- cookieSession -----------------------------------------------------------------------------
+
+/**
+ * Where a `cookie-session` app keeps its session: the same `name`, `keys` (or `secret`) you give
+ * `cookieSession({ ... })`. Pass that very object if you like; its cookie attributes (`maxAge`,
+ * `httpOnly`, ...) are ignored here.
+ */
+export interface CookieSessionOptions {
+  /**
+   * The session cookie's name; its signature is in the cookie `<name>.sig`.
+   * @default 'session'
+   */
+  name?: string;
+  /**
+   * The keys cookie-session signs with, newest first: the first signs, every one listed still
+   * verifies (key rotation). Give the list, not a `Keygrip` instance (use `algorithm` for its hash).
+   */
+  keys?: readonly string[];
+  /** cookie-session's single-key alternative to `keys`. */
+  secret?: string;
+  /**
+   * The HMAC hash, when the app signs through `new Keygrip(keys, algorithm)`.
+   * @default 'sha1' (Keygrip's default, which cookie-session uses)
+   */
+  algorithm?: string;
+  /** cookie-session's `signed`; must not be `false`: an unsigned cookie proves nothing. */
+  signed?: boolean;
+  [cookieAttribute: string]: unknown;
+}
+
+/**
+ * The options of `authorize` for an app whose session lives in the cookie (`cookie-session`): no
+ * store, no express-session `secret`; the rest (passport, callbacks, timeout, events) as usual.
+ */
+export type CookieSessionAuthorizeOptions = Omit<
+  AuthorizeOptions,
+  'store' | 'secret' | 'key' | 'name' | 'cookieParser' | 'allowUnsignedSessionIdQuery' | 'liveSession' | 'session'
+> & {
+  /**
+   * The app's cookie-session settings: `authorize({ cookieSession: { name: 'session', keys } })`.
+   * @example
+   * ```js
+   * const sessionOptions = { name: 'session', keys: [process.env.SESSION_KEY] };
+   * app.use(cookieSession(sessionOptions));
+   * io.use(authorize({ cookieSession: sessionOptions, passport }));
+   * ```
+   */
+  cookieSession: CookieSessionOptions;
+};
+
+/** Options that belong to express-session mode and make no sense next to `cookieSession`. */
+const STORE_MODE_OPTIONS = [
+  'store',
+  'secret',
+  'key',
+  'name',
+  'cookieParser',
+  'allowUnsignedSessionIdQuery',
+  'liveSession',
+  'session',
+] as const;
+
+/** The `cookieSession` option once checked: the cookie's name, and the keys and hash it is signed with. */
+export interface CookieSessionSettings {
+  name: string;
+  keys: readonly string[];
+  algorithm: string;
+}
+
+/**
+ * Checks the `cookieSession` option of `authorize()`: `undefined` for options without it; else a
+ * clear {@link InvalidOptionError} naming `cookieSession.*` for anything cookie-session itself would
+ * not sign with, or naming an express-session option given next to it.
+ */
+export function resolveCookieSessionOptions(options: AuthorizeOptions | CookieSessionAuthorizeOptions): CookieSessionSettings | undefined {
+  if (options === null || typeof options !== 'object' || !('cookieSession' in options) || options.cookieSession === undefined) {
+    return undefined;
+  }
+  for (const option of STORE_MODE_OPTIONS) {
+    if ((options as Record<string, unknown>)[option] !== undefined) {
+      throw new InvalidOptionError(
+        option,
+        `cannot be used with "cookieSession": the session is in the cookie-session cookie, ${
+          option === 'liveSession' || option === 'session' ? 'with no store to read or save' : 'signed with cookieSession.keys'
+        }`,
+      );
+    }
+  }
+  const value: unknown = options.cookieSession;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidOptionError('cookieSession', `must be the app's cookie-session options ({ name, keys }), not ${describe(value)}`);
+  }
+  const cookieSession = value as CookieSessionOptions;
+  const name = cookieSession.name ?? 'session';
+  if (typeof name !== 'string' || name === '' || /[;=,\s]/.test(name)) {
+    throw new InvalidOptionError('cookieSession.name', `must be the session cookie's name, not ${describe(name)}`);
+  }
+  if (cookieSession.signed === false) {
+    throw new InvalidOptionError('cookieSession.signed', 'must not be false: an unsigned session cookie can be written by anyone');
+  }
+  const keys = checkKeys(cookieSession);
+  const algorithm = cookieSession.algorithm ?? 'sha1';
+  if (typeof algorithm !== 'string' || !getHashes().includes(algorithm.toLowerCase())) {
+    throw new InvalidOptionError(
+      'cookieSession.algorithm',
+      `must be a hash Node.js knows (Keygrip's default is 'sha1'), not ${describe(algorithm)}`,
+    );
+  }
+  return { name, keys, algorithm };
+}
+
+function checkKeys(options: CookieSessionOptions): readonly string[] {
+  const hint = 'pass the same keys (newest first) or secret your cookieSession({ ... }) uses';
+  const { keys, secret } = options;
+  if (keys !== undefined && keys !== null) {
+    if (!Array.isArray(keys)) {
+      throw new InvalidOptionError(
+        'cookieSession.keys',
+        `must be an array of strings, not ${describe(keys)} (for a Keygrip, pass its keys and algorithm): ${hint}`,
+      );
+    }
+    if (keys.length === 0) throw new InvalidOptionError('cookieSession.keys', `must not be empty: ${hint}`);
+    for (const key of keys) {
+      if (typeof key !== 'string' || key === '') {
+        throw new InvalidOptionError('cookieSession.keys', `must hold non-empty strings, not ${describe(key)}: ${hint}`);
+      }
+    }
+    return Object.freeze([...keys]);
+  }
+  if (typeof secret === 'string' && secret !== '') return Object.freeze([secret]);
+  throw new InvalidOptionError('cookieSession.keys', `is required: ${hint}`);
 }
 
 // ---- strategy ----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { ClusterLookupError, InvalidArgumentError, InvalidOptionError, messageOf } from '../errors';
-import type { RoomsOptions } from '../options';
+import { MAX_TIMER_MS, type RoomsOptions } from '../options';
 import type { UserId } from '../types';
 import { announceRoomEnded } from './ended-rooms';
 import { type IdentityData, identityOf, type SocketIdentity } from './identity';
@@ -107,7 +107,8 @@ export async function fetchSocketsByUser<TSocket = RemoteUserSocket>(
 
 function lookupTimeoutOf(value: unknown): number {
   if (value === undefined) return DEFAULT_LOOKUP_TIMEOUT_MS;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+  // Above the timer limit, Node.js would fire the timer at once: the lookup would always fail.
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
     throw new InvalidOptionError('timeout', 'must be a positive number of milliseconds, for example { timeout: 2000 }');
   }
   return value;

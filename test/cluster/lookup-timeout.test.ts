@@ -13,7 +13,7 @@ describe('fetchSocketsByUser({ timeout })', () => {
   it('rejects a timeout that is not a positive number of milliseconds, naming the option', async () => {
     const io = new Server(createServer());
     try {
-      for (const timeout of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '1000', null]) {
+      for (const timeout of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, '1000', null]) {
         await assert.rejects(fetchSocketsByUser(io, 1, { timeout: timeout as number }), (err: unknown) => {
           assert.ok(err instanceof InvalidOptionError, `${String(timeout)}: ${String(err)}`);
           assert.equal(err.option, 'timeout');
