@@ -204,7 +204,11 @@ export async function startSessionApp(stack: Stack, options: SessionAppOptions =
         return { user: socket.request.user, sessionID: socket.request.sessionID, rooms: roomsOf(socket) };
       }),
     );
-    socket.on('logout', (ack: Any) => answer(ack, () => logoutSocket(io, socket, { passport })));
+    socket.on('logout', (...args: Any[]) => {
+      const ack = args.pop();
+      const chosen = typeof args[0] === 'object' && args[0] !== null ? args[0] : { reconnect: args[0] === true };
+      answer(ack, () => logoutSocket(io, socket, { passport, ...chosen }));
+    });
     socket.on('disconnect-session', (reconnect: boolean, ack: Any) =>
       answer(ack, () => disconnectSession(io, socket.request.sessionID, { reconnect, reason: 'revoked' })),
     );

@@ -79,6 +79,34 @@ for (const stack of STACKS) {
       assert.deepEqual(socket.seen, ['connect'], 'the anonymous socket is not ended by a live check either');
     });
 
+    it("logoutSocket with reconnect: the session's other sockets drop their connection and come back, refused", async () => {
+      const app = await start({ authorize: { session: true, rooms: true } });
+      const cookie = await app.login('alice');
+      const socket = await connect(app, cookie);
+      const sibling = await connectClient(stack, app.url, cookie, true);
+      sockets.push(sibling);
+      const errors: string[] = [];
+      sibling.on('connect_error', (err: Error) => errors.push(err.message));
+      sibling.on('error', (err: unknown) => errors.push(String(err)));
+      assert.deepEqual(await ask(socket, 'logout', true), { ok: true });
+      await eventually(() => errors.length > 0, 'the sibling tried to come back');
+      sibling.close();
+      assert.deepEqual(sibling.seen.slice(0, 3), ['connect', 'session_ended:logout:reconnect', 'disconnect:transport close']);
+      assert.equal(socket.connected, true);
+    });
+
+    it("logoutSocket with scope 'user' ends every socket of the user, in every session", async () => {
+      const app = await start({ authorize: { session: true, rooms: true } });
+      const socket = await connect(app, await app.login('alice'));
+      const elsewhere = await connect(app, await app.login('alice'));
+      const bob = await connect(app, await app.login('bob'));
+      assert.deepEqual(await ask(socket, 'logout', { scope: 'user' }), { ok: true });
+      await eventually(() => elsewhere.seen.includes('disconnect:io server disconnect'), "the user's other session was ended");
+      assert.deepEqual(elsewhere.seen, ['connect', 'session_ended:logout', 'disconnect:io server disconnect']);
+      assert.equal(socket.connected, true);
+      assert.deepEqual(bob.seen, ['connect']);
+    });
+
     it("logs a socket out: it stays connected as anonymous, the session's other sockets are ended, the next HTTP request is logged out", async () => {
       const app = await start({ authorize: { session: true, rooms: true } });
       const cookie = await app.login('alice');
