@@ -6,7 +6,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import session from 'express-session';
 import { Server } from 'socket.io';
-import { authorize, authorizeEngine, disconnectSession, disconnectUser, logoutSockets } from '../../src';
+import {
+  authorize,
+  authorizeEngine,
+  disconnectSession,
+  disconnectUser,
+  loadSocketSession,
+  loginSocket,
+  logoutSocket,
+  logoutSockets,
+} from '../../src';
 
 const store = new session.MemoryStore();
 const passport = { deserializeUser() {} };
@@ -50,5 +59,15 @@ describe('options of the session features', () => {
     refused(() => disconnectSession(io, 'sid', { reconnect: 'yes' as never }), 'reconnect');
     refused(() => disconnectUser(io, 1, { reconnect: 1 as never }), 'reconnect');
     refused(() => logoutSockets(io, { sessionID: 'sid' }, { reconnect: 'no' as never }), 'reconnect');
+  });
+
+  it('loginSocket, logoutSocket and loadSocketSession need a socket authorized with session', async () => {
+    const socket = { request: {} };
+    await assert.rejects(loginSocket(socket, { id: 1 }, { passport: passport as never }), {
+      name: 'InvalidArgumentError',
+      message: /session: true/,
+    });
+    await assert.rejects(logoutSocket(new Server(), socket, { passport: passport as never }), { name: 'InvalidArgumentError' });
+    assert.throws(() => loadSocketSession(socket), { name: 'InvalidArgumentError' });
   });
 });

@@ -60,6 +60,16 @@ for (const stack of STACKS) {
       assert.equal(app.calls.touch - before, 2);
     });
 
+    it('rolling: true touches once a minute: two bursts a moment apart are one touch', async () => {
+      const app = await start({ authorize: { session: { rolling: true } } });
+      const clients = [await connect(app, await app.login('alice'))];
+      const before = app.calls.touch;
+      await burst(clients, 5);
+      await sleep(400);
+      await burst(clients, 5);
+      assert.equal(app.calls.touch - before, 1);
+    });
+
     it('keeps an active socket’s session from expiring, where an idle one expires', async () => {
       const options: SessionAppOptions = { cookie: { maxAge: 1500 }, authorize: { session: { rolling: 100 } } };
       const active = await start(options);
