@@ -228,6 +228,8 @@ function resolveSessionOptions(options: Partial<AuthorizeOptions>): SessionSetti
   const key = checkKey(options);
   const cookieParser = optionalFunction(options, 'cookieParser');
   const passport = checkPassport(options.passport === undefined ? loadPassport() : options.passport);
+  const userProperty = checkUserProperty(options.userProperty);
+  const rooms = resolveRoomsOption(options.rooms);
   return {
     store,
     secrets,
@@ -235,11 +237,11 @@ function resolveSessionOptions(options: Partial<AuthorizeOptions>): SessionSetti
     key,
     cookieParser,
     passport,
-    userProperty: checkUserProperty(options.userProperty),
+    userProperty,
     timeout: checkTimeout(options.timeout),
     allowUnsignedSessionIdQuery: optionalBoolean(options, 'allowUnsignedSessionIdQuery'),
-    rooms: resolveRoomsOption(options.rooms),
-    liveSession: resolveLiveSessionOption(options.liveSession, checkUserProperty(options.userProperty)),
+    rooms,
+    liveSession: resolveLiveSessionOption(options.liveSession, userProperty, rooms),
     session: resolveSocketSessionOption(options.session, store),
   };
 }
@@ -468,14 +470,16 @@ export interface LiveSessionSettings {
   reconnect: boolean;
   /** The request property that holds the user (authorize's `userProperty`). */
   userProperty: string;
+  /** authorize's room naming, for the identity of a refreshed user; undefined without `rooms`. */
+  rooms: RoomNaming | undefined;
 }
 
 const DEFAULT_LIVE_SESSION_INTERVAL_MS = 60_000;
 
 /** Checks the `liveSession` option of `authorize()`; `undefined` when the checks are off. */
-function resolveLiveSessionOption(value: unknown, userProperty: string): LiveSessionSettings | undefined {
+function resolveLiveSessionOption(value: unknown, userProperty: string, rooms: RoomNaming | undefined): LiveSessionSettings | undefined {
   if (value === undefined || value === false) return undefined;
-  const base = { refreshUser: false, onUserRefresh: undefined, reconnect: false, userProperty };
+  const base = { refreshUser: false, onUserRefresh: undefined, reconnect: false, userProperty, rooms };
   if (value === true) return { interval: DEFAULT_LIVE_SESSION_INTERVAL_MS, timer: true, beforeEvents: false, ...base };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidOptionError('liveSession', 'must be true, or an object { interval?, timer?, beforeEvents? }');
@@ -500,7 +504,7 @@ function resolveLiveSessionOption(value: unknown, userProperty: string): LiveSes
   if (onUserRefresh !== undefined && typeof onUserRefresh !== 'function') {
     throw new InvalidOptionError('liveSession.onUserRefresh', `must be a function, not ${describe(onUserRefresh)}`);
   }
-  return { interval, timer, beforeEvents, refreshUser, onUserRefresh, reconnect, userProperty };
+  return { interval, timer, beforeEvents, refreshUser, onUserRefresh, reconnect, userProperty, rooms };
 }
 
 // ---- session -----------------------------------------------------------------------------------

@@ -3,9 +3,11 @@ import { AuthorizationError, ErrorCodes } from '../errors';
 import { deserializeUser, readSerializedUser, withLoggedIn } from '../identify/passport-user';
 import { isNoSuchSession, loadSession, type StoredSession } from '../identify/session-store';
 import { log } from '../log';
-import type { LiveSessionSettings } from '../options';
+import type { LiveSessionSettings, RoomNaming } from '../options';
 import type { PassportLike, SessionStoreLike } from '../types';
+import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
 import { endLocalSocket } from './reconnect';
+import { sharedName } from './rooms';
 import type { SessionEndedReason } from './session-ended';
 
 const debug = log('live-session');
@@ -16,6 +18,9 @@ export interface WatchedSocket {
   /** The handshake request, where `refreshUser` puts the refreshed user. */
   request?: { [field: string]: unknown };
   conn?: { close?: (discard?: boolean) => unknown } | null;
+  data?: Record<string, unknown>;
+  join?(room: string | string[]): unknown;
+  leave?(room: string): unknown;
   emit(event: string, ...args: unknown[]): unknown;
   disconnect(close?: boolean): unknown;
   on(event: 'disconnect', listener: (this: WatchedSocket) => void): unknown;
@@ -213,6 +218,7 @@ export function createSessionWatch(
           if (sameUserData(previous, user)) continue;
           const current = withLoggedIn(sockets.length > 1 ? copyOf(user) : user);
           request[settings.userProperty] = current;
+          if (settings.rooms) refreshIdentity(settings.rooms, socket, current, (serialized as { value: unknown }).value);
           debug('a socket user was refreshed');
           try {
             settings.onUserRefresh?.(socket, current, previous);
@@ -287,6 +293,25 @@ function drop(watched: WatchedSession, socket: WatchedSocket): boolean {
 
 function clock(): number {
   return Math.floor(performance.now());
+}
+
+/**
+ * The cluster identity (`socket.data.passport`) and user room of a refreshed socket follow its
+ * user id, when the app's user id comes from data the deserializer returns (a renamed user).
+ */
+function refreshIdentity(naming: RoomNaming, socket: WatchedSocket, user: unknown, serializedUser: unknown): void {
+  const data = socket.data;
+  const identity = data !== null && typeof data === 'object' ? (data[IDENTITY_KEY] as SocketIdentity | undefined) : undefined;
+  if (!data || !identity || typeof identity !== 'object') return;
+  try {
+    const id = userIdFor(naming, user, serializedUser);
+    if (id === undefined || id === identity.id) return;
+    if (identity.id !== null) socket.leave?.(naming.userRoom(identity.id));
+    socket.join?.(sharedName(naming.userRoom(id)));
+    data[IDENTITY_KEY] = { ...identity, id };
+  } catch {
+    debug('could not move a refreshed socket to its new user room');
+  }
 }
 
 /** Two users compare by their data, without the `logged_in` flag the handshake added. */

@@ -161,7 +161,12 @@ export async function startSessionApp(stack: Stack, options: SessionAppOptions =
     const callback = (run: (done: (err?: Any) => void) => void) =>
       new Promise<void>((resolve, reject) => run((err) => (err ? reject(err) : resolve())));
     socket.on('whoami', (ack: Any) =>
-      answer(ack, () => ({ user: socket.request.user, sessionID: socket.request.sessionID, rooms: roomsOf(socket) })),
+      answer(ack, () => ({
+        user: socket.request.user,
+        sessionID: socket.request.sessionID,
+        rooms: roomsOf(socket),
+        identity: socket.data?.passport ?? null,
+      })),
     );
     socket.on('echo', (ack: Any) => ack?.('echo'));
     socket.on('session:describe', (ack: Any) =>

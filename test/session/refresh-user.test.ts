@@ -57,6 +57,20 @@ for (const stack of STACKS) {
       assert.equal(app.refreshed[0]?.user.role, 'admin');
     });
 
+    if (stack.socketIoMajor === 4) {
+      it("moves the socket's identity and user room with a user id the deserializer's data changed", async () => {
+        const rooms = { userId: (user: { username: string }) => user.username };
+        const app = await start({ authorize: { rooms, liveSession: { interval: INTERVAL_MS, refreshUser: true } } });
+        const socket = await connect(app, await app.login('alice'));
+        assert.ok((await ask(socket, 'whoami')).value.rooms.includes('passport:user:alice'));
+        (app.db.get(1) as { username: string }).username = 'alicia';
+        await eventually(async () => (await ask(socket, 'whoami')).value.rooms.includes('passport:user:alicia'), 'the new user room');
+        const { value } = await ask(socket, 'whoami');
+        assert.ok(!value.rooms.includes('passport:user:alice'), 'out of the old user room');
+        assert.equal(value.identity.id, 'alicia');
+      });
+    }
+
     it('keeps reading each session at most once per interval on the node', async () => {
       const app = await start({ authorize: { liveSession: { interval: INTERVAL_MS, refreshUser: true } } });
       const cookie = await app.login('alice');
