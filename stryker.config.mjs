@@ -18,8 +18,10 @@ export default {
     // Fast, in-process suites over real servers; the cheapest first, since a failing file ends the run.
     testFiles: [
       'test/options.test.ts',
-      // options.ts also holds the strategy options since they share the core checks.
+      // options.ts also holds the strategy, rooms, liveSession and cookieSession options.
       'test/authorize-strategy/options.test.ts',
+      'test/cluster/options.test.ts',
+      'test/identify/cookie-session.test.ts',
       'test/hardening/edges.test.ts',
       'test/hardening/security.test.ts',
       'test/matrix/socketio4-express4-passport07-session119-memory.test.ts',
