@@ -4,7 +4,7 @@
  *   npm run bench                       the full run (under 10 minutes on 2 cores)
  *   npm run bench -- --quick            a short run that shows everything works (under 2 minutes);
  *                                       too short to judge speed
- *   npm run bench -- --only=auth,e2e    some parts: auth, e2e, store-ops, lookups, hostile, storm
+ *   npm run bench -- --only=auth,e2e    some parts: auth, e2e, store-ops, lookups, hostile, storm, touch
  *   npm run bench -- --memory-only      leaves out the Redis rows and the two-node lookups
  *   npm run bench -- --write            also puts the results into docs/benchmarks.md and the chart
  *                                       docs/benchmarks.svg
@@ -23,6 +23,7 @@ import { formatRatio, type Spread } from './lib/stats';
 import { LOOKUPS_FULL, LOOKUPS_QUICK, runLookups } from './lookups';
 import { currentLoad, type RunResults, renderResults, writeDocs } from './report';
 import { runStoreOps, STORE_OPS_HANDSHAKES } from './store-ops';
+import { runTouchWrites, TOUCH_WRITES_FULL, TOUCH_WRITES_QUICK, touchWritesTable } from './touch-writes';
 
 /** What a part gets: the command line, the results to fill in, the stores to run on. */
 interface PartContext {
@@ -52,6 +53,7 @@ const PARTS: BenchPart[] = [
   { name: 'lookups', run: runLookupsPart },
   { name: 'hostile', run: runHostileHeaderPart },
   { name: 'storm', run: runStormPart },
+  { name: 'touch', run: runTouchWritesPart },
 ];
 
 interface Cli {
@@ -195,6 +197,19 @@ async function runHostileHeaderPart({ cli, results, captured }: PartContext): Pr
       met: vsSameSize?.vsSameSize ? vsSameSize.vsSameSize.median <= 2 : undefined,
     },
   );
+}
+
+async function runTouchWritesPart({ cli, results }: PartContext): Promise<void> {
+  const result = await runTouchWrites(cli.quick ? TOUCH_WRITES_QUICK : TOUCH_WRITES_FULL, progress);
+  results.sections.push({
+    heading: '7. Rolling expiry under an active socket load: store.touch writes, `session: { rolling }`, MemoryStore',
+    markdown: touchWritesTable(result),
+  });
+  results.extraTargets.push({
+    name: 'rolling expiry: at most one store.touch per session per interval on the node, whatever the sockets and events',
+    measured: `${result.perSessionPerInterval.toFixed(2)} per session per interval (${result.touchesPerMinute.toFixed(1)}/min, bound ${result.boundPerMinute.toFixed(1)}/min)`,
+    met: result.perSessionPerInterval <= 1,
+  });
 }
 
 main().catch((err) => {

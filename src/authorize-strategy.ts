@@ -1,4 +1,5 @@
 import { createAfterAccept, reviewVerdict } from './cluster/accepted-socket';
+import { listenForDropRequests } from './cluster/reconnect';
 import { decide } from './decide/callbacks';
 import { newRecord } from './decide/record';
 import { createSettlement } from './decide/settlement';
@@ -51,7 +52,10 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
     const deliver = deliverToSocket(socket, next, settings.userProperty, record, {
       // Rooms, live-session checks and logouts are about the session: a token-admitted socket has none.
       review: (verdict) => (record.foundBy === 'session' ? reviewVerdict(cluster, record, verdict) : verdict),
-      beforeNext: () => record.foundBy === 'session' && cluster?.afterAccept(socket, record),
+      beforeNext: () => {
+        if (settings.session?.rooms) listenForDropRequests((socket as DeliverySocket).nsp);
+        if (record.foundBy === 'session') cluster?.afterAccept(socket, record);
+      },
       afterNext: () => {
         if (settings.expireWithToken && record.foundBy === 'token' && record.tokenExpiresAt !== undefined) {
           expireWithToken(socket as unknown as ExpiringSocket, record.tokenExpiresAt, settings.expiredEvent, settings.timeout);

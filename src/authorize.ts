@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createAfterAccept, reviewVerdict } from './cluster/accepted-socket';
+import { listenForDropRequests } from './cluster/reconnect';
+import { createRolling } from './cluster/rolling';
 import { decide } from './decide/callbacks';
 import { type HandshakeRecord, newRecord } from './decide/record';
 import { createSettlement, type Deliver, type Settlement } from './decide/settlement';
@@ -39,6 +41,8 @@ export function authorize(options: AuthorizeOptions | CookieSessionAuthorizeOpti
   const settings = resolveOptions(storeOptionsOf(options));
   const identifier = createSessionIdentifier(settings);
   const cluster = createAfterAccept(settings);
+  const rollingInterval = settings.session?.rollingInterval;
+  const rolling = rollingInterval === undefined ? undefined : createRolling(settings.store, rollingInterval);
 
   /** The one verdict of a handshake, delivered by `deliver`, then told to the observers. */
   function settle(request: IncomingMessage, deliver: Deliver, record: HandshakeRecord, socket?: DeliverySocket): Settlement {
@@ -70,7 +74,11 @@ export function authorize(options: AuthorizeOptions | CookieSessionAuthorizeOpti
     const request = socket.request;
     const deliver = deliverToSocket(socket, next, settings.userProperty, record, {
       review: (verdict) => reviewVerdict(cluster, record, verdict),
-      beforeNext: () => cluster?.afterAccept(socket, record),
+      beforeNext: () => {
+        cluster?.afterAccept(socket, record);
+        if (settings.rooms) listenForDropRequests((socket as DeliverySocket).nsp);
+        rolling?.(socket as Parameters<typeof rolling>[0]);
+      },
     });
     const settlement = settle(request, deliver, record, socket);
     cluster?.onHandshake?.(socket);

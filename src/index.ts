@@ -10,8 +10,12 @@ export { authorizeStrategy } from './authorize-strategy';
 export type { IdentityData, SocketIdentity } from './cluster/identity';
 export type { LogoutRequest, LogoutSocketsOptions } from './cluster/logout';
 export { disconnectOnLogout, logoutSockets } from './cluster/logout';
+export type { ReconnectChoice } from './cluster/reconnect';
 export type { SessionEndedPayload, SessionEndedReason } from './cluster/session-ended';
 export { SESSION_ENDED_EVENT } from './cluster/session-ended';
+export type { LoginSocket, SocketLoginOptions, SocketLogoutOptions } from './cluster/socket-login';
+export { loginSocket, logoutSocket } from './cluster/socket-login';
+export { loadSocketSession } from './cluster/socket-session';
 export type { DisconnectOptions, FetchSocketsOptions, IdentityFilter, RemoteUserSocket, UserSocketsOptions } from './cluster/user-sockets';
 export { disconnectSession, disconnectUser, emitToUser, fetchSocketsByUser } from './cluster/user-sockets';
 export { socketUser } from './deliver/connection-user';
@@ -42,6 +46,7 @@ export type {
   EngineAuthorizeOptions,
   LiveSessionOptions,
   RoomsOptions,
+  SocketSessionOptions,
   StrategyAuthorizeOptions,
   StrategyRegistry,
 } from './options';
@@ -62,6 +67,7 @@ export type {
   SessionStoreLike,
   SignedCookies,
   SocketLike,
+  SocketSession,
   SocketUser,
   StrategyLike,
   SuccessCallback,

@@ -111,6 +111,55 @@ export interface AuthorizeOptions {
    * @default false
    */
   liveSession?: boolean | LiveSessionOptions;
+  /**
+   * Give each logged-in socket its session: `socket.request.session` is an express-session
+   * `Session` (the same class Express gives `req.session`, with `save`, `reload`, `touch`,
+   * `destroy`, `regenerate` and `cookie`), made from the store read the handshake already does.
+   * `true`, or an object to keep it off the socket (load it on demand with `loadSocketSession`)
+   * or to keep the session alive while the socket is active (`rolling`). See {@link SocketSessionOptions}.
+   * Needs express-session's store (or `require('express-session')` to resolve, only when this is on).
+   * @default false
+   */
+  session?: boolean | SocketSessionOptions;
+}
+
+/**
+ * The `session` option of {@link authorize}.
+ * @example
+ * ```js
+ * authorize({ store, secret, session: { rolling: 60_000 } });
+ * io.on('connection', (socket) => {
+ *   socket.on('theme', (theme) => {
+ *     socket.request.session.theme = theme;
+ *     socket.request.session.save();
+ *   });
+ * });
+ * ```
+ */
+export interface SocketSessionOptions {
+  /**
+   * Put the session on `socket.request.session` at the handshake. `false` keeps only the store on
+   * `socket.request.sessionStore`, for `loadSocketSession(socket)` to read the session when needed.
+   * @default true
+   */
+  onSocket?: boolean;
+  /**
+   * Keep the session from expiring while its sockets are active: on an incoming event, the
+   * session's cookie is renewed and `store.touch` called, as express-session's `rolling` does for
+   * requests, at most once per session per interval on each node, whatever the number of sockets
+   * and events. `true` for once a minute, or the interval in milliseconds.
+   * @default false
+   */
+  rolling?: boolean | number;
+}
+
+/** The `session` option once checked. */
+export interface SocketSessionSettings {
+  onSocket: boolean;
+  /** Milliseconds between two touches of a session on this node, or undefined without `rolling`. */
+  rollingInterval: number | undefined;
+  /** Makes the express-session `Session` of a stored session on a request, as `store.createSession` does. */
+  createSession: (req: object, stored: object) => unknown;
 }
 
 type CallbackOptions = Partial<
@@ -140,6 +189,7 @@ export interface SessionSettings {
   allowUnsignedSessionIdQuery: boolean;
   rooms: RoomNaming | undefined;
   liveSession: LiveSessionSettings | undefined;
+  session: SocketSessionSettings | undefined;
 }
 
 /** The options of `authorize()` once checked and defaulted. */
@@ -178,6 +228,8 @@ function resolveSessionOptions(options: Partial<AuthorizeOptions>): SessionSetti
   const key = checkKey(options);
   const cookieParser = optionalFunction(options, 'cookieParser');
   const passport = checkPassport(options.passport === undefined ? loadPassport() : options.passport);
+  const userProperty = checkUserProperty(options.userProperty);
+  const rooms = resolveRoomsOption(options.rooms);
   return {
     store,
     secrets,
@@ -185,11 +237,12 @@ function resolveSessionOptions(options: Partial<AuthorizeOptions>): SessionSetti
     key,
     cookieParser,
     passport,
-    userProperty: checkUserProperty(options.userProperty),
+    userProperty,
     timeout: checkTimeout(options.timeout),
     allowUnsignedSessionIdQuery: optionalBoolean(options, 'allowUnsignedSessionIdQuery'),
-    rooms: resolveRoomsOption(options.rooms),
-    liveSession: resolveLiveSessionOption(options.liveSession),
+    rooms,
+    liveSession: resolveLiveSessionOption(options.liveSession, userProperty, rooms),
+    session: resolveSocketSessionOption(options.session, store),
   };
 }
 
@@ -381,20 +434,53 @@ export interface LiveSessionOptions {
    * @default false
    */
   beforeEvents?: boolean;
+  /**
+   * Keep each socket's user current: at each read, run `deserializeUser` again, and when the user
+   * (or the data the deserializer returns) changed, put the new user on `socket.request.user`
+   * and in the socket's identity, then call `onUserRefresh`. Still one store read per session per
+   * interval, and one `deserializeUser` per session per read.
+   * @default false
+   */
+  refreshUser?: boolean;
+  /**
+   * Called after a socket's user was refreshed (`refreshUser`), with the socket, the new user and
+   * the previous one. What it throws is ignored.
+   * @example
+   * ```js
+   * liveSession: { refreshUser: true, onUserRefresh(socket, user) { socket.emit('me', user); } }
+   * ```
+   */
+  onUserRefresh?: (socket: any, user: any, previous: any) => void;
+  /**
+   * How a socket whose session ended is disconnected: `false` ends it for good (the client gets
+   * `session_ended`, then `'io server disconnect'`, and does not reconnect); `true` drops its
+   * connection (the client gets `session_ended` with `reconnect: true`, then `'transport close'`,
+   * reconnects by itself and is authorized again).
+   * @default false
+   */
+  reconnect?: boolean;
 }
 
 export interface LiveSessionSettings {
   interval: number;
   timer: boolean;
   beforeEvents: boolean;
+  refreshUser: boolean;
+  onUserRefresh: ((socket: any, user: any, previous: any) => void) | undefined;
+  reconnect: boolean;
+  /** The request property that holds the user (authorize's `userProperty`). */
+  userProperty: string;
+  /** authorize's room naming, for the identity of a refreshed user; undefined without `rooms`. */
+  rooms: RoomNaming | undefined;
 }
 
 const DEFAULT_LIVE_SESSION_INTERVAL_MS = 60_000;
 
 /** Checks the `liveSession` option of `authorize()`; `undefined` when the checks are off. */
-function resolveLiveSessionOption(value: unknown): LiveSessionSettings | undefined {
+function resolveLiveSessionOption(value: unknown, userProperty: string, rooms: RoomNaming | undefined): LiveSessionSettings | undefined {
   if (value === undefined || value === false) return undefined;
-  if (value === true) return { interval: DEFAULT_LIVE_SESSION_INTERVAL_MS, timer: true, beforeEvents: false };
+  const base = { refreshUser: false, onUserRefresh: undefined, reconnect: false, userProperty, rooms };
+  if (value === true) return { interval: DEFAULT_LIVE_SESSION_INTERVAL_MS, timer: true, beforeEvents: false, ...base };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidOptionError('liveSession', 'must be true, or an object { interval?, timer?, beforeEvents? }');
   }
@@ -410,7 +496,73 @@ function resolveLiveSessionOption(value: unknown): LiveSessionSettings | undefin
   if (!timer && !beforeEvents) {
     throw new InvalidOptionError('liveSession', 'has both timer and beforeEvents off: nothing would check the session');
   }
-  return { interval, timer, beforeEvents };
+  const refreshUser = options.refreshUser ?? false;
+  const reconnect = options.reconnect ?? false;
+  if (typeof refreshUser !== 'boolean') throw new InvalidOptionError('liveSession.refreshUser', 'must be true or false');
+  if (typeof reconnect !== 'boolean') throw new InvalidOptionError('liveSession.reconnect', 'must be true or false');
+  const onUserRefresh = options.onUserRefresh;
+  if (onUserRefresh !== undefined && typeof onUserRefresh !== 'function') {
+    throw new InvalidOptionError('liveSession.onUserRefresh', `must be a function, not ${describe(onUserRefresh)}`);
+  }
+  return { interval, timer, beforeEvents, refreshUser, onUserRefresh, reconnect, userProperty, rooms };
+}
+
+// ---- session -----------------------------------------------------------------------------------
+
+const DEFAULT_ROLLING_INTERVAL_MS = 60_000;
+
+interface ExpressSessionStore {
+  createSession?: (req: object, stored: object) => unknown;
+  set?: unknown;
+}
+
+/** Checks the `session` option of `authorize()`; `undefined` when it is off. */
+function resolveSocketSessionOption(value: unknown, store: unknown): SocketSessionSettings | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value !== true && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    throw new InvalidOptionError('session', 'must be true, or an object { onSocket?, rolling? }');
+  }
+  const options: SocketSessionOptions = value === true ? {} : (value as SocketSessionOptions);
+  const onSocket = options.onSocket ?? true;
+  if (typeof onSocket !== 'boolean') throw new InvalidOptionError('session.onSocket', 'must be true or false');
+  const rolling = options.rolling ?? false;
+  let rollingInterval: number | undefined;
+  if (rolling === true) rollingInterval = DEFAULT_ROLLING_INTERVAL_MS;
+  else if (typeof rolling === 'number' && Number.isFinite(rolling) && rolling >= 1 && rolling <= MAX_TIMER_MS) rollingInterval = rolling;
+  else if (rolling !== false) {
+    throw new InvalidOptionError('session.rolling', `must be true, false or a positive number of milliseconds, not ${describe(rolling)}`);
+  }
+  if (rollingInterval !== undefined && !onSocket) {
+    throw new InvalidOptionError('session.rolling', 'renews the session each socket holds: it needs session.onSocket left on');
+  }
+  const sessionStore = store as ExpressSessionStore;
+  if (typeof sessionStore.set !== 'function') {
+    throw new InvalidOptionError('session', 'needs an express-session store (with set()) to save the session to');
+  }
+  return { onSocket, rollingInterval, createSession: sessionFactoryFor(sessionStore) };
+}
+
+/**
+ * The store's own `createSession` (every store built on express-session's `Store` has it, and it
+ * makes the `Session` class of the app's own express-session); else express-session's, resolved
+ * now, only because the option is on.
+ */
+function sessionFactoryFor(store: ExpressSessionStore): SocketSessionSettings['createSession'] {
+  if (typeof store.createSession === 'function') return (req, stored) => store.createSession?.call(store, req, stored);
+  let expressSession: { Store?: { prototype?: ExpressSessionStore } };
+  try {
+    expressSession = require('express-session');
+  } catch {
+    throw new InvalidOptionError(
+      'session',
+      'needs express-session: the store has no createSession() and require("express-session") failed',
+    );
+  }
+  const createSession = expressSession.Store?.prototype?.createSession;
+  if (typeof createSession !== 'function') {
+    throw new InvalidOptionError('session', 'needs express-session: require("express-session").Store has no createSession()');
+  }
+  return (req, stored) => createSession.call(store, req, stored);
 }
 
 // ---- cookieSession -----------------------------------------------------------------------------
@@ -449,7 +601,7 @@ export interface CookieSessionOptions {
  */
 export type CookieSessionAuthorizeOptions = Omit<
   AuthorizeOptions,
-  'store' | 'secret' | 'key' | 'name' | 'cookieParser' | 'allowUnsignedSessionIdQuery' | 'liveSession'
+  'store' | 'secret' | 'key' | 'name' | 'cookieParser' | 'allowUnsignedSessionIdQuery' | 'liveSession' | 'session'
 > & {
   /**
    * The app's cookie-session settings: `authorize({ cookieSession: { name: 'session', keys } })`.
@@ -464,7 +616,16 @@ export type CookieSessionAuthorizeOptions = Omit<
 };
 
 /** Options that belong to express-session mode and make no sense next to `cookieSession`. */
-const STORE_MODE_OPTIONS = ['store', 'secret', 'key', 'name', 'cookieParser', 'allowUnsignedSessionIdQuery', 'liveSession'] as const;
+const STORE_MODE_OPTIONS = [
+  'store',
+  'secret',
+  'key',
+  'name',
+  'cookieParser',
+  'allowUnsignedSessionIdQuery',
+  'liveSession',
+  'session',
+] as const;
 
 /** The `cookieSession` option once checked: the cookie's name, and the keys and hash it is signed with. */
 export interface CookieSessionSettings {
@@ -487,7 +648,7 @@ export function resolveCookieSessionOptions(options: AuthorizeOptions | CookieSe
       throw new InvalidOptionError(
         option,
         `cannot be used with "cookieSession": the session is in the cookie-session cookie, ${
-          option === 'liveSession' ? 'with no store to watch' : 'signed with cookieSession.keys'
+          option === 'liveSession' || option === 'session' ? 'with no store to read or save' : 'signed with cookieSession.keys'
         }`,
       );
     }
@@ -675,8 +836,8 @@ export function resolveEngineOptions(options: EngineAuthorizeOptions): EngineSet
       : { strategy: false, settings: resolveOptions(options as AuthorizeOptions) };
   const session = resolved.strategy ? resolved.settings.session : resolved.settings;
   // Options that act on the socket once accepted (rooms, live session checks) have nothing to act on here.
-  if (session?.rooms || session?.liveSession) {
-    const option = ['rooms', 'liveSession'].find((name) => (options as unknown as Record<string, unknown>)[name]) ?? 'options';
+  if (session?.rooms || session?.liveSession || session?.session) {
+    const option = ['rooms', 'liveSession', 'session'].find((name) => (options as unknown as Record<string, unknown>)[name]) ?? 'options';
     throw new InvalidOptionError(
       option,
       'acts on each socket after the handshake, and the engine level has no socket: use authorize() or authorizeStrategy() with io.use() for it',

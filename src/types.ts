@@ -27,6 +27,32 @@ declare module 'http' {
   }
 }
 
+/**
+ * The express-session `Session` of a socket (`socket.request.session` with `authorize({ session })`):
+ * the same object Express gives `req.session`, described here so that express-session's own types
+ * stay optional. `socket.request` is not augmented with it (express-session's own `req.session`
+ * type would clash with it in Express' `Request`): read it as
+ * `(socket.request as { session?: SocketSession }).session`, or through `loadSocketSession`.
+ */
+export interface SocketSession {
+  /** The session id (`req.sessionID`). */
+  readonly id: string;
+  /** express-session's `Cookie` of the session. */
+  cookie: { maxAge?: number | null; originalMaxAge?: number | null; expires?: Date | null | false | undefined } & Record<string, any>;
+  /** Writes the session to the store (`store.set`), as express-session does at the end of a request. */
+  save(callback?: (err: any) => void): unknown;
+  /** Reads the session again from the store; `socket.request.session` is then the fresh one. */
+  reload(callback: (err: any) => void): unknown;
+  /** Removes the session from the store and from the socket. */
+  destroy(callback: (err: any) => void): unknown;
+  /** Destroys the session and makes a new one with a new id. */
+  regenerate(callback: (err: any) => void): unknown;
+  /** Renews the cookie's expiry (in memory; `save` or the `rolling` option writes it). */
+  touch(): unknown;
+  resetMaxAge(): unknown;
+  [field: string]: any;
+}
+
 /** Signed cookies of a request, unsigned: the value, or `false` where the signature did not verify. */
 export type SignedCookies = Record<string, string | false | object>;
 

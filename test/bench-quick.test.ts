@@ -53,6 +53,7 @@ const AUTH_ROWS = [
   'passport.socketio-compat',
   'passport.socketio-compat, legacy options (cookieParser)',
   'passport.socketio-compat + onDecision',
+  'passport.socketio-compat + session',
   'passport.socketio 3.7.0 (legacy)',
   'io.engine.use(session) + passport.session()',
   'io.use(wrap(session)) + wrap(passport.session())',
@@ -120,9 +121,17 @@ describe('npm run bench -- --quick', async () => {
       for (const cell of row.slice(2)) assert.match(cell, /^\d+\.\d+×? \(\d+\.\d+×?–\d+\.\d+×?\)$/, `hostile header: ${row[0]}`);
     }
 
+    const touches = tableAfter(stdout, '### 7. Rolling expiry under an active socket load');
+    const perInterval = touches.find((row) => row[0] === 'touches per session per interval');
+    assert.ok(perInterval, 'rolling expiry: a row of touches per session per interval');
+    assert.ok(
+      Number(perInterval[1]) > 0 && Number(perInterval[1]) <= 1,
+      `rolling expiry: ${perInterval[1]} touches per session per interval`,
+    );
+
     const targets = tableAfter(stdout, '### Targets');
     assert.ok(targets.length >= 9, 'every target has a row');
-    for (const name of ['legacy options', 'hostile Cookie header']) {
+    for (const name of ['legacy options', 'hostile Cookie header', 'rolling expiry']) {
       assert.ok(
         targets.some((row) => row[0]?.includes(name)),
         `a target about the ${name}`,

@@ -168,6 +168,22 @@ export const COMPAT_CLUSTER_BEFORE: Contender = {
   userOf: requestUser,
 };
 
+/** Whether this tree has `authorize({ session })` (issue 15): the socket's express-session Session. */
+export function hasSessionFeature(): boolean {
+  return typeof (compat() as Record<string, unknown>).loadSocketSession === 'function';
+}
+
+/** With `session: true` (issue 15): `socket.request.session` is express-session's Session, from the one store read. */
+export const COMPAT_SESSION: Contender = {
+  id: 'compat-session',
+  label: 'passport.socketio-compat + session',
+  build: ({ store, passport }) => {
+    const options = { store, secret: SECRET, passport, session: true };
+    return { engine: [], io: [compat().authorize(options as Parameters<typeof import('../../src').authorize>[0]) as IoMiddleware] };
+  },
+  userOf: requestUser,
+};
+
 export const LEGACY: Contender = {
   id: 'legacy',
   label: 'passport.socketio 3.7.0 (legacy)',
@@ -276,6 +292,7 @@ export function authContenders(): Contender[] {
   const ours = hasClusterFeatures()
     ? [COMPAT, COMPAT_LEGACY_OPTIONS, COMPAT_OBSERVED, COMPAT_CLUSTER]
     : [COMPAT, COMPAT_LEGACY_OPTIONS, COMPAT_OBSERVED];
+  if (hasSessionFeature()) ours.push(COMPAT_SESSION);
   return [...ours, LEGACY, ENGINE_USE, WRAP, EXPRESS_SOCKETIO_SESSION, FLOOR];
 }
 
@@ -288,6 +305,7 @@ const ALL = [
   COMPAT_ROOMS,
   COMPAT_LIVE,
   COMPAT_CLUSTER_BEFORE,
+  COMPAT_SESSION,
   LEGACY,
   ENGINE_USE,
   ENGINE_USE_SAVE_UNINITIALIZED,

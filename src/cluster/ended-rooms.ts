@@ -53,7 +53,8 @@ interface ServerSideNamespace {
 /** Adapters of a single process, whose serverSideEmit only prints a warning. */
 const LOCAL_ADAPTERS = new Set(['Adapter', 'InMemoryAdapter', 'SessionAwareAdapter']);
 
-function reachesOtherNodes(namespace: ServerSideNamespace): boolean {
+/** Whether `serverSideEmit` reaches other nodes (an adapter of a cluster), rather than printing a warning. */
+export function reachesOtherNodes(namespace: ServerSideNamespace): boolean {
   return typeof namespace.serverSideEmit === 'function' && !LOCAL_ADAPTERS.has(namespace.adapter?.constructor?.name ?? 'Adapter');
 }
 

@@ -1,17 +1,26 @@
 import { performance } from 'node:perf_hooks';
-import { AuthorizationError } from '../errors';
-import { readSerializedUser } from '../identify/passport-user';
+import { AuthorizationError, ErrorCodes } from '../errors';
+import { deserializeUser, readSerializedUser, withLoggedIn } from '../identify/passport-user';
 import { isNoSuchSession, loadSession, type StoredSession } from '../identify/session-store';
 import { log } from '../log';
-import type { LiveSessionSettings } from '../options';
+import type { LiveSessionSettings, RoomNaming } from '../options';
 import type { PassportLike, SessionStoreLike } from '../types';
-import { endSocket, type SessionEndedReason } from './session-ended';
+import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
+import { endLocalSocket } from './reconnect';
+import { sharedName } from './rooms';
+import type { SessionEndedReason } from './session-ended';
 
 const debug = log('live-session');
 
 /** A connected socket as the checks use it, of any socket.io major. */
 export interface WatchedSocket {
   connected?: boolean;
+  /** The handshake request, where `refreshUser` puts the refreshed user. */
+  request?: { [field: string]: unknown };
+  conn?: { close?: (discard?: boolean) => unknown } | null;
+  data?: Record<string, unknown>;
+  join?(room: string | string[]): unknown;
+  leave?(room: string): unknown;
   emit(event: string, ...args: unknown[]): unknown;
   disconnect(close?: boolean): unknown;
   on(event: 'disconnect', listener: (this: WatchedSocket) => void): unknown;
@@ -33,6 +42,18 @@ interface WatchedSession {
   readAt: number;
   /** Callbacks of checks waiting for the read in flight, or null when none is. */
   waiting: Array<() => void> | null;
+}
+
+// The watch of each watched socket, so that `loginSocket` can move it to its new session.
+const movers = new WeakMap<object, (socket: WatchedSocket, sessionId: string | undefined, serializedUser: unknown) => void>();
+
+/**
+ * After `loginSocket`: a socket that live checks watch is watched from now on under its new
+ * session id (Passport 0.6+ regenerates it) and serialized user. After `logoutSocket`
+ * (`sessionId` undefined): the anonymous socket is watched no more. Not watched: nothing to do.
+ */
+export function rewatchSocket(socket: object, sessionId: string | undefined, serializedUser: unknown): void {
+  movers.get(socket)?.(socket as WatchedSocket, sessionId, serializedUser);
 }
 
 // Timed reads are spread over a wheel of slots, one timer per node for every session: a session
@@ -60,15 +81,45 @@ export function createSessionWatch(
 
   // One listener for every socket: `this` is the socket that disconnected.
   function onDisconnect(this: WatchedSocket): void {
-    const watched = sessionOf.get(this);
+    detach(this);
+  }
+
+  function detach(socket: WatchedSocket): void {
+    const watched = sessionOf.get(socket);
     if (!watched) return;
-    sessionOf.delete(this);
-    if (!drop(watched, this) || watched.socket !== null) return;
+    sessionOf.delete(socket);
+    if (!drop(watched, socket) || watched.socket !== null) return;
     if (sessions.get(watched.sessionId) === watched) sessions.delete(watched.sessionId);
     if (sessions.size === 0 && timer !== undefined) {
       clearInterval(timer);
       timer = undefined;
     }
+  }
+
+  function attach(socket: WatchedSocket, serializedUser: unknown, sessionId: string): void {
+    let watched = sessions.get(sessionId);
+    if (!watched) {
+      // The slot the wheel reaches last: the first timed read comes one interval after the handshake's.
+      const slot = (nextSlot + SLOTS - 1) % SLOTS;
+      watched = { sessionId, socket, user: serializedUser, more: null, slot, readAt: clock(), waiting: null };
+      sessions.set(sessionId, watched);
+      if (settings.timer && timer === undefined) {
+        timer = setInterval(tick, tickMs);
+        timer.unref?.();
+      }
+    } else if (watched.more) {
+      watched.more.push(socket, serializedUser);
+    } else {
+      watched.more = [socket, serializedUser];
+    }
+    sessionOf.set(socket, watched);
+  }
+
+  /** A socket logged in again (`loginSocket`): watched from now on under its new session and user; logged out: no more. */
+  function move(socket: WatchedSocket, sessionId: string | undefined, serializedUser: unknown): void {
+    if (!sessionOf.has(socket)) return;
+    detach(socket);
+    if (sessionId !== undefined) attach(socket, serializedUser, sessionId);
   }
 
   function tick(): void {
@@ -112,16 +163,72 @@ export function createSessionWatch(
         debug('session store failed during a live check (%s); sockets kept', error.code);
       } else {
         const gone: SessionEndedReason | undefined = session ? undefined : storeHadIt ? 'session_expired' : 'session_gone';
+        const kept: WatchedSocket[] = [];
         for (let i = 0; i < judged.length; i += 2) {
           const socket = judged[i] as WatchedSocket;
           const reason = gone ?? userVerdict(session as StoredSession, judged[i + 1]);
           if (reason && holds(watched, socket)) {
             debug('ending a socket: %s', reason);
-            endSocket(socket, reason);
+            endLocalSocket(socket, reason, settings.reconnect);
+          } else if (!reason) {
+            kept.push(socket);
           }
+        }
+        if (settings.refreshUser && session && kept.length > 0) {
+          refreshUsers(watched, session, kept, () => {
+            for (const callback of waiting) callback();
+          });
+          return;
         }
       }
       for (const callback of waiting) callback();
+    });
+  }
+
+  /**
+   * `refreshUser`: the session's user deserialized again, once for all its sockets kept by this
+   * read; a socket whose user is not the same any more gets the new one. A user the deserializer
+   * no longer finds ends the socket ('logged_out'); a deserializer that fails keeps it as it is.
+   */
+  function refreshUsers(watched: WatchedSession, session: StoredSession, sockets: WatchedSocket[], then: () => void): void {
+    let serialized: ReturnType<typeof readSerializedUser>;
+    try {
+      serialized = readSerializedUser(session, passport);
+    } catch {
+      then();
+      return;
+    }
+    if (serialized instanceof AuthorizationError) {
+      then();
+      return;
+    }
+    const first = sockets[0] as WatchedSocket;
+    deserializeUser(passport, serialized.value, first.request ?? {}, timeoutMs, (error, user) => {
+      try {
+        if (error) {
+          if (error.code === ErrorCodes.USER_NOT_FOUND) {
+            for (const socket of sockets) if (holds(watched, socket)) endLocalSocket(socket, 'logged_out', settings.reconnect);
+          } else debug('deserializeUser failed during a live check (%s); users kept', error.code);
+          return;
+        }
+        for (const socket of sockets) {
+          const request = socket.request;
+          if (!request || !holds(watched, socket) || socket.connected === false) continue;
+          const previous = request[settings.userProperty];
+          if (sameUserData(previous, user)) continue;
+          const current = withLoggedIn(sockets.length > 1 ? copyOf(user) : user);
+          request[settings.userProperty] = current;
+          if (settings.rooms) refreshIdentity(settings.rooms, socket, current, (serialized as { value: unknown }).value);
+          debug('a socket user was refreshed');
+          try {
+            settings.onUserRefresh?.(socket, current, previous);
+          } catch {
+            debug('onUserRefresh threw; ignored');
+          }
+        }
+      } finally {
+        then();
+      }
     });
   }
 
@@ -150,26 +257,15 @@ export function createSessionWatch(
   return {
     add(socket, serializedUser, sessionId) {
       if (typeof sessionId !== 'string' || sessionId === '' || sessionOf.has(socket)) return;
-      let watched = sessions.get(sessionId);
-      if (!watched) {
-        // The slot the wheel reaches last: the first timed read comes one interval after the handshake's.
-        const slot = (nextSlot + SLOTS - 1) % SLOTS;
-        watched = { sessionId, socket, user: serializedUser, more: null, slot, readAt: clock(), waiting: null };
-        sessions.set(sessionId, watched);
-        if (settings.timer && timer === undefined) {
-          timer = setInterval(tick, tickMs);
-          timer.unref?.();
-        }
-      } else if (watched.more) {
-        watched.more.push(socket, serializedUser);
-      } else {
-        watched.more = [socket, serializedUser];
-      }
-      sessionOf.set(socket, watched);
+      attach(socket, serializedUser, sessionId);
+      movers.set(socket, move);
       socket.on('disconnect', onDisconnect);
       if (settings.beforeEvents && typeof socket.use === 'function') {
-        const session = watched;
-        socket.use((_packet, next) => gate(session, socket, next));
+        socket.use((_packet, next) => {
+          const watched = sessionOf.get(socket);
+          if (watched) gate(watched, socket, next);
+          else next();
+        });
       }
     },
   };
@@ -197,6 +293,41 @@ function drop(watched: WatchedSession, socket: WatchedSocket): boolean {
 
 function clock(): number {
   return Math.floor(performance.now());
+}
+
+/**
+ * The cluster identity (`socket.data.passport`) and user room of a refreshed socket follow its
+ * user id, when the app's user id comes from data the deserializer returns (a renamed user).
+ */
+function refreshIdentity(naming: RoomNaming, socket: WatchedSocket, user: unknown, serializedUser: unknown): void {
+  const data = socket.data;
+  const identity = data !== null && typeof data === 'object' ? (data[IDENTITY_KEY] as SocketIdentity | undefined) : undefined;
+  if (!data || !identity || typeof identity !== 'object') return;
+  try {
+    const id = userIdFor(naming, user, serializedUser);
+    if (id === undefined || id === identity.id) return;
+    if (identity.id !== null) socket.leave?.(naming.userRoom(identity.id));
+    socket.join?.(sharedName(naming.userRoom(id)));
+    data[IDENTITY_KEY] = { ...identity, id };
+  } catch {
+    debug('could not move a refreshed socket to its new user room');
+  }
+}
+
+/** Two users compare by their data, without the `logged_in` flag the handshake added. */
+function sameUserData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return Object.is(a, b);
+  try {
+    return JSON.stringify({ ...a, logged_in: undefined }) === JSON.stringify({ ...b, logged_in: undefined });
+  } catch {
+    return false;
+  }
+}
+
+/** Each socket gets its own user object, as each handshake gave it one. */
+function copyOf(user: unknown): unknown {
+  return user !== null && typeof user === 'object' ? Object.assign(Object.create(Object.getPrototypeOf(user)), user) : user;
 }
 
 /** Passport's serialized users compare by value: stores hand back a fresh copy on every read. */

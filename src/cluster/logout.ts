@@ -5,8 +5,9 @@ import type { RoomsOptions } from '../options';
 import type { PassportLike, UserId } from '../types';
 import { announceRoomEnded } from './ended-rooms';
 import { userIdFor } from './identity';
+import { endRoomChoosing } from './reconnect';
 import { namingFor, sessionKeyOf } from './rooms';
-import { checkReason, endRoom } from './session-ended';
+import { checkReason } from './session-ended';
 import { namespacesOf, type ServerOrNamespace } from './socket-io';
 
 const debug = log('logout');
@@ -25,6 +26,13 @@ export interface LogoutSocketsOptions {
   reason?: string;
   /** The `rooms` option given to `authorize()`, when it names rooms and this process cannot tell. */
   rooms?: RoomsOptions;
+  /**
+   * `true` drops the connections instead of ending the sockets for good: the clients get
+   * `session_ended` with `reconnect: true`, then `'transport close'`, reconnect by themselves and
+   * are authorized again (as anonymous visitors, after a logout). See `disconnectSession`.
+   * @default false
+   */
+  reconnect?: boolean;
   /**
    * The Passport instance, when its session key (`passport._key`) is not the default and the
    * request does not tell (it does once `passport.initialize()` ran on it).
@@ -111,6 +119,7 @@ function planLogout(io: ServerOrNamespace, req: LogoutRequest, options: LogoutSo
     throw new InvalidArgumentError('req', `${helper}: req must be the Express request`);
   }
   const reason = checkReason(options.reason, 'logout');
+  const reconnect = options.reconnect ?? false;
   const namespaces = namespacesOf(io, helper);
   const naming = namingFor(options.rooms, helper);
   let room: string | undefined;
@@ -131,7 +140,7 @@ function planLogout(io: ServerOrNamespace, req: LogoutRequest, options: LogoutSo
     for (const namespace of namespaces) {
       // First tell every node, so that a handshake in flight there is refused rather than joining late.
       announceRoomEnded(namespace, target);
-      endRoom(namespace, target, reason);
+      endRoomChoosing(namespace, target, reason, reconnect);
     }
   };
 }
@@ -158,5 +167,9 @@ function checkLogoutOptions(options: unknown): void {
   const scope = (options as LogoutSocketsOptions).scope;
   if (scope !== undefined && scope !== 'session' && scope !== 'user') {
     throw new InvalidOptionError('scope', `must be 'session' or 'user', not ${JSON.stringify(scope) ?? typeof scope}`);
+  }
+  const reconnect = (options as LogoutSocketsOptions).reconnect;
+  if (reconnect !== undefined && typeof reconnect !== 'boolean') {
+    throw new InvalidOptionError('reconnect', 'must be true (the clients reconnect) or false (for good)');
   }
 }

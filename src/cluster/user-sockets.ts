@@ -1,9 +1,11 @@
 import { ClusterLookupError, InvalidArgumentError, InvalidOptionError, messageOf } from '../errors';
 import { MAX_TIMER_MS, type RoomsOptions } from '../options';
 import type { UserId } from '../types';
+import { announceRoomEnded } from './ended-rooms';
 import { type IdentityData, identityOf, type SocketIdentity } from './identity';
+import { endRoomChoosing } from './reconnect';
 import { namingFor, sessionRoomOf, userRoomOf } from './rooms';
-import { checkReason, endRoom } from './session-ended';
+import { checkReason } from './session-ended';
 import { type ClusterNamespace, mainNamespaceOf, namespacesOf, type ServerOrNamespace } from './socket-io';
 
 /**
@@ -49,6 +51,14 @@ export interface DisconnectOptions extends UserSocketsOptions {
    * @default 'disconnected'
    */
   reason?: string;
+  /**
+   * `false`: end the sockets for good (the client gets `session_ended`, then
+   * `'io server disconnect'`, and does not reconnect). `true`: drop their connections (the client
+   * gets `session_ended` with `reconnect: true`, then `'transport close'`, reconnects by itself and
+   * is authorized again, for example with the permissions it has now).
+   * @default false
+   */
+  reconnect?: boolean;
 }
 
 /**
@@ -159,8 +169,13 @@ export function disconnectSession(io: ServerOrNamespace, sessionId: string, opti
   checkOptions(options);
   const reason = checkReason(options.reason, 'disconnected');
   const namespaces = namespacesOf(io, helper);
+  const reconnect = checkReconnect(options.reconnect);
   const room = sessionRoomOf(namingFor(options.rooms, helper), sessionId, helper);
-  for (const namespace of namespaces) endRoom(namespace, room, reason);
+  for (const namespace of namespaces) {
+    // First tell every node, so that a handshake in flight there is refused rather than joining late.
+    announceRoomEnded(namespace, room);
+    endRoomChoosing(namespace, room, reason, reconnect);
+  }
 }
 
 /**
@@ -177,8 +192,13 @@ export function disconnectUser(io: ServerOrNamespace, userId: UserId, options: D
   checkOptions(options);
   const reason = checkReason(options.reason, 'disconnected');
   const namespaces = namespacesOf(io, helper);
+  const reconnect = checkReconnect(options.reconnect);
   const room = userRoomOf(namingFor(options.rooms, helper), userId, helper);
-  for (const namespace of namespaces) endRoom(namespace, room, reason);
+  for (const namespace of namespaces) {
+    // First tell every node, so that a handshake in flight there is refused rather than joining late.
+    announceRoomEnded(namespace, room);
+    endRoomChoosing(namespace, room, reason, reconnect);
+  }
 }
 
 /**
@@ -198,6 +218,13 @@ export function emitToUser(io: ServerOrNamespace, userId: UserId, event: string,
   }
   const namespace = mainNamespaceOf(io, helper);
   namespace.to(userRoomOf(namingFor(undefined, helper), userId, helper)).emit(event, ...args);
+}
+
+/** The `reconnect` option of the disconnect helpers. */
+export function checkReconnect(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new InvalidOptionError('reconnect', 'must be true (the client reconnects) or false (for good)');
+  return value;
 }
 
 function checkOptions(options: unknown): void {

@@ -2,11 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import { writeHandshakeUser } from '../decide/handshake-user';
 import { type HandshakeRecord, now } from '../decide/record';
 import { AuthorizationError, ErrorCodes, notLoggedIn, requestUnreadable, storeFailure } from '../errors';
+import { log } from '../log';
 import type { SessionSettings } from '../options';
 import type { HandshakeData, Identity } from '../types';
 import { deserializeUser, installAuthState, readSerializedUser, type UserCallback, withLoggedIn } from './passport-user';
 import { chooseSessionId, createSignedCookieReader, type SignedCookieReader, sessionIdWasSent } from './session-id';
-import { loadSession } from './session-store';
+import { loadSession, type StoredSession } from './session-store';
+
+const debug = log('session');
 
 /** What one `authorize()` call prepared for the session identification of all its handshakes. */
 export interface SessionIdentifier {
@@ -63,6 +66,7 @@ function findSessionUser(settings: SessionSettings, data: HandshakeData, record:
     if (record.timed) record.storeMs = now(record) - storeStarted;
     if (storeError) return done(storeError, undefined);
     if (!session) return done(notLoggedIn(ErrorCodes.NO_SESSION), undefined);
+    if (settings.session) attachSession(settings, data, session);
     let serialized: ReturnType<typeof readSerializedUser>;
     try {
       serialized = readSerializedUser(session, settings.passport);
@@ -77,6 +81,28 @@ function findSessionUser(settings: SessionSettings, data: HandshakeData, record:
       done(error, user);
     });
   });
+}
+
+/**
+ * The `session` option: the store on `request.sessionStore` (what express-session's `Session`
+ * saves to) and, unless kept off the socket, the session made from the read just done, exactly as
+ * express-session makes `req.session` from a stored session.
+ */
+function attachSession(settings: SessionSettings, request: HandshakeData, stored: StoredSession): void {
+  const req = request as unknown as Record<string, unknown>;
+  req.sessionStore = settings.store;
+  if (!settings.session?.onSocket) return;
+  const cookie = stored.cookie;
+  if (cookie === null || typeof cookie !== 'object') {
+    debug('stored session has no cookie; socket.request.session not set');
+    return;
+  }
+  try {
+    settings.session.createSession(request, stored);
+  } catch {
+    debug('the store could not make a session of what it returned; socket.request.session not set');
+    delete req.session;
+  }
 }
 
 function cookieHeaderOf(request: IncomingMessage): string {

@@ -5,8 +5,13 @@ import passportSocketIo, {
   type AcceptCallback,
   type AuthorizationError,
   authorize,
+  disconnectUser,
   filterSocketsByUser,
   type HandshakeData,
+  loadSocketSession,
+  loginSocket,
+  logoutSocket,
+  type SocketSession,
 } from 'passport.socketio-compat';
 import { Server } from 'socket.io';
 
@@ -60,3 +65,24 @@ filterSocketsByUser(io, (user) => {
 authorize({ secret: 's' });
 // @ts-expect-error timeout is a number of milliseconds
 authorize({ store, secret: 's', timeout: '5s' });
+
+// The session in socket handlers (issue 15): typed options, the socket's Session, the helpers.
+io.use(authorize({ store, secret: 's', session: { rolling: 60_000 }, liveSession: { refreshUser: true, reconnect: true } }));
+io.on('connection', async (socket) => {
+  // socket.request is socket.io's IncomingMessage: express-session's own req.session type would clash with an augmentation.
+  const session = (socket.request as { session?: SocketSession }).session;
+  if (session) {
+    session.theme = 'dark';
+    session.save((err) => void err);
+    session.reload(() => {});
+    const id: string = session.id;
+    void id;
+  }
+  const loaded = await loadSocketSession(socket);
+  loaded?.touch();
+  await loginSocket(socket, { id: 1, email: 'a@example.com' });
+  await logoutSocket(io, socket, { scope: 'user', reconnect: true });
+});
+disconnectUser(io, 1, { reason: 'permissions', reconnect: true });
+// @ts-expect-error rolling is a boolean or a number of milliseconds
+authorize({ store, secret: 's', session: { rolling: '1m' } });
