@@ -4,6 +4,11 @@
 //
 //   node scripts/check-links.mjs <package dir> [file.md ...]     (default: every *.md at the top)
 //
+//   node scripts/check-links.mjs <package dir> --repo <checkout> [file.md ...]
+//
+// With --repo, an absolute link into the package's own repository (package.json "repository",
+// `.../blob/<ref>/<path>` or `.../tree/<ref>/<path>`) must also name a path of that checkout: a
+// file moved or renamed since the link was written is a broken link on the registry's page too.
 // Prints each broken link with its file and line and exits 1, or prints a summary and exits 0.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative, sep } from 'node:path';
@@ -38,12 +43,32 @@ export function linksOf(text) {
   return links.sort((a, b) => a.line - b.line);
 }
 
-/** The links of `files` (relative to `dir`) that point to nothing the package holds. */
-export function brokenLinks(dir, files) {
+/** `https://github.com/owner/name` from a package.json's "repository", or undefined. */
+function repositoryUrlOf(dir) {
+  const manifest = join(dir, 'package.json');
+  if (!existsSync(manifest)) return undefined;
+  const { repository } = JSON.parse(readFileSync(manifest, 'utf8'));
+  const url = typeof repository === 'string' ? repository : repository?.url;
+  const match = typeof url === 'string' ? /github\.com[/:]([^/]+\/[^/.#]+)/.exec(url) : null;
+  return match ? `https://github.com/${match[1]}` : undefined;
+}
+
+/**
+ * The links of `files` (relative to `dir`) that point to nothing the package holds, and, given
+ * `repoRoot`, the absolute links into the package's repository that name no path of that checkout.
+ */
+export function brokenLinks(dir, files, repoRoot) {
   const broken = [];
+  const repository = repoRoot ? repositoryUrlOf(dir) : undefined;
+  const inRepository = repository ? new RegExp(`^${repository.replace(/[.]/g, '\\.')}/(?:blob|tree)/[^/]+/([^?#]+)`) : undefined;
   for (const file of files) {
     const text = readFileSync(join(dir, file), 'utf8');
     for (const { target, line } of linksOf(text)) {
+      const ownPath = inRepository?.exec(target)?.[1];
+      if (ownPath !== undefined && !existsSync(join(repoRoot, decodeURIComponent(ownPath)))) {
+        broken.push({ file, line, target, reason: 'names no file of the repository' });
+        continue;
+      }
       if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue; // absolute, or this page
       if (target.startsWith('//')) continue;
       const path = decodeURIComponent(target.replace(/[?#].*$/, ''));
@@ -64,13 +89,16 @@ export function topMarkdown(dir) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const [dir, ...named] = process.argv.slice(2);
-  if (!dir) {
-    console.error('usage: node scripts/check-links.mjs <package dir> [file.md ...]');
+  const args = process.argv.slice(2);
+  const repoAt = args.indexOf('--repo');
+  const repoRoot = repoAt >= 0 ? args.splice(repoAt, 2)[1] : undefined;
+  const [dir, ...named] = args;
+  if (!dir || (repoAt >= 0 && !repoRoot)) {
+    console.error('usage: node scripts/check-links.mjs <package dir> [--repo <checkout>] [file.md ...]');
     process.exit(2);
   }
   const files = named.length > 0 ? named.map((file) => relative(dir, join(dir, file))) : topMarkdown(dir);
-  const broken = brokenLinks(dir, files);
+  const broken = brokenLinks(dir, files, repoRoot);
   for (const link of broken) console.error(`${link.file}:${link.line}: ${link.target}: ${link.reason}`);
   if (broken.length > 0) {
     console.error(`${broken.length} broken link${broken.length === 1 ? '' : 's'} in ${files.join(', ')}`);

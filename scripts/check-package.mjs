@@ -117,9 +117,9 @@ function checkLinks(tgz, into) {
   run('tar', ['-xzf', tgz, '-C', into], work);
   const dir = join(into, 'package');
   const files = topMarkdown(dir);
-  const broken = brokenLinks(dir, files);
+  const broken = brokenLinks(dir, files, root);
   if (broken.length > 0) {
-    throw new Error(`links to files the tarball does not ship:\n${broken.map((b) => `  ${b.file}:${b.line}: ${b.target}`).join('\n')}`);
+    throw new Error(`broken links in the tarball:\n${broken.map((b) => `  ${b.file}:${b.line}: ${b.target}: ${b.reason}`).join('\n')}`);
   }
   return files;
 }

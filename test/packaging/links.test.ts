@@ -27,8 +27,8 @@ function packageDir(files: Record<string, string>): string {
   return dir;
 }
 
-function check(dir: string) {
-  const run = spawnSync(process.execPath, [CHECK, dir], { encoding: 'utf8' });
+function check(dir: string, repoRoot?: string) {
+  const run = spawnSync(process.execPath, [CHECK, dir, ...(repoRoot ? ['--repo', repoRoot] : [])], { encoding: 'utf8' });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -73,6 +73,26 @@ describe('the tarball link check', () => {
     assert.match(run.stdout, /every one absolute, an anchor, or a shipped file/);
   });
 
+  it('fails for an absolute link into the repository that names no file of the checkout', () => {
+    const repository = 'https://github.com/example/pkg';
+    const repo = packageDir({ 'test/kept.test.ts': '', 'examples/app/index.js': '' });
+    const dir = packageDir({
+      'package.json': JSON.stringify({ repository: { type: 'git', url: `git+${repository}.git` } }),
+      'README.md': [
+        `[kept](${repository}/blob/main/test/kept.test.ts) and [folder](${repository}/tree/main/examples/app)`,
+        `[moved](${repository}/blob/main/test/moved.test.ts#L3)`,
+        '[elsewhere](https://github.com/other/pkg/blob/main/test/moved.test.ts)',
+      ].join('\n'),
+    });
+    assert.equal(check(dir).code, 0, 'without --repo, absolute links are not looked up');
+    const run = check(dir, repo);
+    assert.equal(run.code, 1);
+    assert.deepEqual(run.stderr.trim().split('\n'), [
+      `README.md:2: ${repository}/blob/main/test/moved.test.ts#L3: names no file of the repository`,
+      '1 broken link in README.md',
+    ]);
+  });
+
   it("passes on this package's README, MIGRATION, SECURITY and CHANGELOG with the files npm pack ships", () => {
     const [packed] = JSON.parse(
       execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], { cwd: ROOT, encoding: 'utf8' }),
@@ -83,10 +103,10 @@ describe('the tarball link check', () => {
     const dir = packageDir({});
     for (const file of shipped) {
       mkdirSync(dirname(join(dir, file)), { recursive: true });
-      if (file.endsWith('.md')) copyFileSync(join(ROOT, file), join(dir, file));
+      if (file.endsWith('.md') || file === 'package.json') copyFileSync(join(ROOT, file), join(dir, file));
       else writeFileSync(join(dir, file), '');
     }
-    const run = check(dir);
+    const run = check(dir, ROOT);
     assert.equal(run.code, 0, run.stderr);
   });
 });
