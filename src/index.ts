@@ -66,6 +66,8 @@ export type {
   PassportLike,
   SessionStoreLike,
   SignedCookies,
+  SocketEvent,
+  SocketEventListener,
   SocketLike,
   SocketSession,
   SocketUser,

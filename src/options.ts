@@ -9,6 +9,8 @@ import type {
   LegacyFailCallback,
   PassportLike,
   SessionStoreLike,
+  SocketEvent,
+  SocketEventListener,
   StrategyLike,
   SuccessCallback,
   TokenSources,
@@ -96,6 +98,18 @@ export interface AuthorizeOptions {
    * @default false
    */
   includeUserIdInDecisions?: boolean;
+  /**
+   * Called for every decision a live check (`liveSession`) makes on a connected socket: one
+   * {@link SocketEvent} when it ends a socket (`'session-ended'`) and when `refreshUser` gives a
+   * socket its user's new data (`'user-refreshed'`), on a later turn of the event loop; what it
+   * throws, or a promise it returns that rejects, is ignored. `decisionEvents` carries these as
+   * `'socket'` events, with those of `loginSocket` and `logoutSocket`.
+   * @example
+   * ```js
+   * authorize({ store, secret, liveSession: true, onSocketEvent: (event) => metrics.count(event.kind, event.reason) });
+   * ```
+   */
+  onSocketEvent?: SocketEventListener;
   /**
    * Put each logged-in socket in a room of its session and a room of its user, and its identity
    * (`{ id, logged_in, sessionRoom }`, never the session id) in `socket.data.passport`, so that
@@ -241,7 +255,10 @@ function resolveSessionOptions(options: Partial<AuthorizeOptions>): SessionSetti
     timeout: checkTimeout(options.timeout),
     allowUnsignedSessionIdQuery: optionalBoolean(options, 'allowUnsignedSessionIdQuery'),
     rooms,
-    liveSession: resolveLiveSessionOption(options.liveSession, userProperty, rooms),
+    liveSession: resolveLiveSessionOption(options.liveSession, userProperty, rooms, {
+      onSocketEvent: optionalFunction(options, 'onSocketEvent'),
+      includeUserIdInDecisions: optionalBoolean(options, 'includeUserIdInDecisions'),
+    }),
     session: resolveSocketSessionOption(options.session, store),
   };
 }
@@ -472,14 +489,23 @@ export interface LiveSessionSettings {
   userProperty: string;
   /** authorize's room naming, for the identity of a refreshed user; undefined without `rooms`. */
   rooms: RoomNaming | undefined;
+  /** authorize's `onSocketEvent`. */
+  onSocketEvent: SocketEventListener | undefined;
+  /** authorize's `includeUserIdInDecisions`: the user id goes in the socket events. */
+  includeUserIdInDecisions: boolean;
 }
 
 const DEFAULT_LIVE_SESSION_INTERVAL_MS = 60_000;
 
 /** Checks the `liveSession` option of `authorize()`; `undefined` when the checks are off. */
-function resolveLiveSessionOption(value: unknown, userProperty: string, rooms: RoomNaming | undefined): LiveSessionSettings | undefined {
+function resolveLiveSessionOption(
+  value: unknown,
+  userProperty: string,
+  rooms: RoomNaming | undefined,
+  events: Pick<LiveSessionSettings, 'onSocketEvent' | 'includeUserIdInDecisions'>,
+): LiveSessionSettings | undefined {
   if (value === undefined || value === false) return undefined;
-  const base = { refreshUser: false, onUserRefresh: undefined, reconnect: false, userProperty, rooms };
+  const base = { refreshUser: false, onUserRefresh: undefined, reconnect: false, userProperty, rooms, ...events };
   if (value === true) return { interval: DEFAULT_LIVE_SESSION_INTERVAL_MS, timer: true, beforeEvents: false, ...base };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidOptionError('liveSession', 'must be true, or an object { interval?, timer?, beforeEvents? }');
@@ -504,7 +530,7 @@ function resolveLiveSessionOption(value: unknown, userProperty: string, rooms: R
   if (onUserRefresh !== undefined && typeof onUserRefresh !== 'function') {
     throw new InvalidOptionError('liveSession.onUserRefresh', `must be a function, not ${describe(onUserRefresh)}`);
   }
-  return { interval, timer, beforeEvents, refreshUser, onUserRefresh, reconnect, userProperty, rooms };
+  return { interval, timer, beforeEvents, refreshUser, onUserRefresh, reconnect, userProperty, rooms, ...events };
 }
 
 // ---- session -----------------------------------------------------------------------------------

@@ -276,3 +276,40 @@ export type Identity =
 
 /** How a handshake ended: `null` when accepted, else why it was refused. */
 export type Verdict = Error | null;
+
+/**
+ * What a session feature decided about a connected socket, after its handshake: a live check
+ * ended it (`'session-ended'`) or gave it its user's new data (`'user-refreshed'`), or a handler
+ * logged it in or out (`'socket-login'`, `'socket-logout'`). Never a token, a session id or a user.
+ *
+ * @example
+ * ```js
+ * decisionEvents.on('socket', (event) => {
+ *   // { kind: 'session-ended', reason: 'session_expired', reconnect: false, namespace: '/', at: 1764592200000 }
+ *   metrics.count(event.kind, event.reason);
+ * });
+ * ```
+ */
+export interface SocketEvent {
+  kind: 'session-ended' | 'user-refreshed' | 'socket-login' | 'socket-logout';
+  /**
+   * Why: for `'session-ended'` the reason the client receives (`'session_gone'`,
+   * `'session_expired'`, `'logged_out'`, `'user_changed'`); `'user_data_changed'`, `'login'`,
+   * or `logoutSocket`'s `reason` (`'logout'` by default).
+   */
+  reason: string;
+  /** Whether the sockets it ended are told to reconnect (`reconnect: true`); false when none is ended. */
+  reconnect: boolean;
+  /** The socket's namespace, where known. */
+  namespace: string | undefined;
+  /**
+   * The user id, only for live checks with `includeUserIdInDecisions: true`, when it is a string
+   * or a finite number; never an object.
+   */
+  userId?: string | number;
+  /** When it was decided (`Date.now()`). */
+  at: number;
+}
+
+/** Hears of {@link SocketEvent}s; what it throws, or the rejection of a promise it returns, is ignored. */
+export type SocketEventListener = (event: SocketEvent) => void;

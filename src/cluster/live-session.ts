@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { AuthorizationError, ErrorCodes } from '../errors';
-import { deserializeUser, readSerializedUser, withLoggedIn } from '../identify/passport-user';
+import { deserializeUser, readSerializedUser, userIdOf, withLoggedIn } from '../identify/passport-user';
 import { isNoSuchSession, loadSession, type StoredSession } from '../identify/session-store';
 import { log } from '../log';
+import { reportSocketEvent } from '../observers';
 import type { LiveSessionSettings, RoomNaming } from '../options';
 import type { PassportLike, SessionStoreLike } from '../types';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
@@ -25,6 +26,7 @@ export interface WatchedSocket {
   disconnect(close?: boolean): unknown;
   on(event: 'disconnect', listener: (this: WatchedSocket) => void): unknown;
   use?(middleware: (packet: unknown, next: (err?: Error) => void) => void): unknown;
+  nsp?: { name?: string };
 }
 
 /** One session's sockets on this node, and the state of its reads. */
@@ -169,6 +171,7 @@ export function createSessionWatch(
           const reason = gone ?? userVerdict(session as StoredSession, judged[i + 1]);
           if (reason && holds(watched, socket)) {
             debug('ending a socket: %s', reason);
+            report(socket, 'session-ended', reason, judged[i + 1]);
             endLocalSocket(socket, reason, settings.reconnect);
           } else if (!reason) {
             kept.push(socket);
@@ -207,7 +210,11 @@ export function createSessionWatch(
       try {
         if (error) {
           if (error.code === ErrorCodes.USER_NOT_FOUND) {
-            for (const socket of sockets) if (holds(watched, socket)) endLocalSocket(socket, 'logged_out', settings.reconnect);
+            for (const socket of sockets) {
+              if (!holds(watched, socket)) continue;
+              report(socket, 'session-ended', 'logged_out', (serialized as { value: unknown }).value);
+              endLocalSocket(socket, 'logged_out', settings.reconnect);
+            }
           } else debug('deserializeUser failed during a live check (%s); users kept', error.code);
           return;
         }
@@ -220,6 +227,7 @@ export function createSessionWatch(
           request[settings.userProperty] = current;
           if (settings.rooms) refreshIdentity(settings.rooms, socket, current, (serialized as { value: unknown }).value);
           debug('a socket user was refreshed');
+          report(socket, 'user-refreshed', 'user_data_changed', (serialized as { value: unknown }).value);
           try {
             settings.onUserRefresh?.(socket, current, previous);
           } catch {
@@ -230,6 +238,29 @@ export function createSessionWatch(
         then();
       }
     });
+  }
+
+  /** Tells the socket-event listeners of a decision on a socket, read before the socket is ended. */
+  function report(socket: WatchedSocket, kind: 'session-ended' | 'user-refreshed', reason: string, serializedUser: unknown): void {
+    const ending = kind === 'session-ended';
+    let userId: string | number | undefined;
+    if (settings.includeUserIdInDecisions) {
+      try {
+        userId = userIdOf(socket.request?.[settings.userProperty], serializedUser);
+      } catch {
+        userId = undefined;
+      }
+    }
+    reportSocketEvent(
+      {
+        kind,
+        reason,
+        reconnect: ending && settings.reconnect,
+        namespace: socket.nsp?.name,
+        ...(userId === undefined ? {} : { userId }),
+      },
+      settings.onSocketEvent,
+    );
   }
 
   function userVerdict(session: StoredSession, expected: unknown): SessionEndedReason | undefined {

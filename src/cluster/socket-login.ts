@@ -1,6 +1,7 @@
 import { InvalidArgumentError, InvalidOptionError } from '../errors';
 import { withLoggedIn } from '../identify/passport-user';
 import { log } from '../log';
+import { reportSocketEvent } from '../observers';
 import type { RoomsOptions } from '../options';
 import type { PassportLike, SocketSession } from '../types';
 import { announceRoomEnded } from './ended-rooms';
@@ -125,6 +126,7 @@ export async function loginSocket(socket: LoginSocket, user: unknown, options: S
     const stored = req.session?.[passport._key || 'passport'] as { user?: unknown } | undefined;
     rewatchSocket(socket, req.sessionID, stored?.user);
   }
+  reportSocketEvent({ kind: 'socket-login', reason: 'login', reconnect: false, namespace: namespaceOf(socket) });
 }
 
 /**
@@ -172,11 +174,22 @@ export async function logoutSocket(io: ServerOrNamespace, socket: LoginSocket, o
   if (req.sessionID === before && req.session) await save(req);
   req[property] = { logged_in: false };
   rewatchSocket(socket, undefined, undefined);
+  reportSocketEvent({
+    kind: 'socket-logout',
+    reason,
+    reconnect: room !== undefined && options.reconnect === true,
+    namespace: namespaceOf(socket),
+  });
   if (room === undefined) return;
   for (const namespace of namespaces) {
     announceRoomEnded(namespace, room);
     endRoomChoosing(namespace, room, reason, options.reconnect === true);
   }
+}
+
+function namespaceOf(socket: LoginSocket): string | undefined {
+  const name = (socket as { nsp?: { name?: unknown } }).nsp?.name;
+  return typeof name === 'string' ? name : undefined;
 }
 
 function requestOf(socket: LoginSocket, helper: string): PassportRequest {

@@ -1,20 +1,21 @@
-import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { HandshakeRecord } from '../decide/record';
 import { AuthorizationError, type AuthorizationErrorCode, ErrorCodes } from '../errors';
 import { userIdOf } from '../identify/passport-user';
 import { log } from '../log';
+import { callListener, decisionEvents } from '../observers';
 import type { CallbackSettings } from '../options';
 import type { DecisionEvent, DecisionListener, DecisionMode, TokenSource, Verdict } from '../types';
 
 const debug = log('decisions');
 
 /**
- * Every decision of every `authorize()` in the process, as `'decision'` events. Listeners run
- * just after socket.io has the decision (never before, so none can delay a handshake), in the
- * order of the decisions; one that throws or rejects is ignored. Handshakes are timed only
- * while someone listens.
+ * Every decision of every `authorize()` in the process, as `'decision'` events, and every decision
+ * the session features make on connected sockets, as `'socket'` events (`SocketEvent`).
+ * Listeners run just after socket.io has the decision (never before, so none can delay a
+ * handshake), in the order of the decisions; one that throws or rejects is ignored. Handshakes
+ * are timed only while someone listens.
  *
  * @example
  * ```js
@@ -22,9 +23,10 @@ const debug = log('decisions');
  * decisionEvents.on('decision', (event) => {
  *   if (!event.accepted) console.warn('socket refused:', event.code);
  * });
+ * decisionEvents.on('socket', (event) => console.info('socket %s: %s', event.kind, event.reason));
  * ```
  */
-export const decisionEvents: EventEmitter<{ decision: [DecisionEvent] }> = new EventEmitter();
+export { decisionEvents };
 
 interface DecisionContext {
   mode: DecisionMode;
@@ -121,18 +123,6 @@ function emitDecision(
 function deliver(event: DecisionEvent, onDecision: DecisionListener | undefined): void {
   if (onDecision) callListener(onDecision, event, 'onDecision');
   for (const listener of decisionEvents.listeners('decision')) callListener(listener, event, 'a decisionEvents listener');
-}
-
-function callListener(listener: DecisionListener, event: DecisionEvent, name: string): void {
-  try {
-    const result: unknown = listener(event);
-    // An async listener's rejection would otherwise be an unhandled rejection, which ends the process.
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      (result as PromiseLike<unknown>).then(undefined, () => debug('%s rejected; ignored', name));
-    }
-  } catch {
-    debug('%s threw; ignored', name);
-  }
 }
 
 function logDecision(event: DecisionEvent): void {

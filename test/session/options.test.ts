@@ -53,6 +53,11 @@ describe('options of the session features', () => {
     refused(() => authorize({ ...base, liveSession: { onUserRefresh: 'log' as never } }), 'liveSession.onUserRefresh');
   });
 
+  it('onSocketEvent is a function', () => {
+    refused(() => authorize({ ...base, liveSession: true, onSocketEvent: 'log' as never }), 'onSocketEvent');
+    refused(() => authorize({ ...base, onSocketEvent: {} as never }), 'onSocketEvent');
+  });
+
   it('the disconnect helpers take reconnect: true or false', () => {
     // A server attached to nothing: it holds no port and needs no closing.
     const io = new Server();
