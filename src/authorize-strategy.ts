@@ -3,7 +3,7 @@ import { listenForDropRequests } from './cluster/reconnect';
 import { decide } from './decide/callbacks';
 import { newRecord } from './decide/record';
 import { createSettlement } from './decide/settlement';
-import { recoveryRefusal } from './deliver/recovery';
+import { refuseUnsafeRecovery } from './deliver/recovery';
 import { type DeliverySocket, deliverToSocket } from './deliver/socket';
 import { type ExpiringSocket, expireWithToken } from './deliver/token-expiry';
 import { isObserved, reportDecision } from './events/decision-events';
@@ -78,12 +78,7 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
         : undefined,
     );
     cluster?.onHandshake?.(socket);
-    const unsafe = recoveryRefusal(socket);
-    if (unsafe) {
-      record.failure = unsafe;
-      settlement.refuse(unsafe);
-      return;
-    }
+    if (refuseUnsafeRecovery(socket, record, settlement)) return;
     // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
     const credentials = { token, sessionQuery: readQuerySessionId(request, undefined) };
     identifyBySessionOrToken(identifier, request, credentials, record, (identity) =>

@@ -6,7 +6,7 @@ import { decide } from './decide/callbacks';
 import { type HandshakeRecord, newRecord } from './decide/record';
 import { createSettlement, type Deliver, type Settlement } from './decide/settlement';
 import { clientErrorOf } from './deliver/client-error';
-import { recoveryRefusal } from './deliver/recovery';
+import { refuseUnsafeRecovery } from './deliver/recovery';
 import { type DeliverySocket, deliverToSocket } from './deliver/socket';
 import { isObserved, reportDecision } from './events/decision-events';
 import { storeOptionsOf } from './identify/cookie-session';
@@ -82,12 +82,7 @@ export function authorize(options: AuthorizeOptions | CookieSessionAuthorizeOpti
     });
     const settlement = settle(request, deliver, record, socket);
     cluster?.onHandshake?.(socket);
-    const unsafe = recoveryRefusal(socket);
-    if (unsafe) {
-      record.failure = unsafe;
-      settlement.refuse(unsafe);
-      return;
-    }
+    if (refuseUnsafeRecovery(socket, record, settlement)) return;
     // The connection's own URL only: a namespace's query (socket.io 2) cannot change the connection's session.
     identifyBySession(identifier, request, readQuerySessionId(request, undefined), record, (identity) =>
       decide(settings, request as HandshakeData, identity, settlement, record),

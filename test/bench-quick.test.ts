@@ -5,27 +5,9 @@
  * `npm run bench` on a quiet machine, see docs/benchmarks.md.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { runScript } from './support/run-script';
 import { requireService } from './support/services';
-
-const ROOT = join(__dirname, '..');
-
-function runQuickBench(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick'], { cwd: ROOT, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** The Markdown table under a heading: its rows, each as its cells. */
 function tableAfter(output: string, heading: string): string[][] {
@@ -65,7 +47,7 @@ describe('npm run bench -- --quick', async () => {
   if (!(await requireService('redis'))) return;
 
   it('completes and prints every table, with a row for every contender and a number in every cell', { timeout: 10 * 60_000 }, async () => {
-    const { code, stdout, stderr } = await runQuickBench();
+    const { code, stdout, stderr } = await runScript('bench/run.ts', '--quick');
     assert.equal(code, 0, `the quick benchmark failed:\n${stderr.slice(-4000)}`);
 
     for (const heading of ['### 1. Authorization layer alone, MemoryStore', '### 1. Authorization layer alone, Redis (connect-redis 9)']) {

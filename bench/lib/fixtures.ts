@@ -141,6 +141,24 @@ export async function createStore(kind: StoreKind, sharedPrefix?: string): Promi
   };
 }
 
+/**
+ * @socket.io/redis-adapter over two node-redis clients of its own; `closers` gets what quits them.
+ */
+export async function redisAdapter(key: string, closers: Array<() => Promise<unknown>>): Promise<unknown> {
+  const { createClient } = require('redis');
+  const { createAdapter } = require('@socket.io/redis-adapter');
+  const pub = createClient({ url: REDIS_URL });
+  const sub = pub.duplicate();
+  pub.on('error', () => {});
+  sub.on('error', () => {});
+  await Promise.all([pub.connect(), sub.connect()]);
+  closers.push(
+    () => pub.quit(),
+    () => sub.quit(),
+  );
+  return createAdapter(pub, sub, { key });
+}
+
 /** Writes `count` logged-in sessions (user ids 1..count) and returns their Cookie headers. */
 export async function seedSessions(store: Any, count: number, firstUserId = 1): Promise<string[]> {
   const headers: string[] = [];

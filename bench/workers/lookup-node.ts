@@ -5,7 +5,7 @@
  * tree has the cluster features, else through the app's own 'connection' handler.
  */
 import { COMPAT, type Contender, compat, hasClusterFeatures } from '../lib/contenders';
-import { type Any, type BenchStore, createStore, REDIS_URL, SECRET, seedSessions } from '../lib/fixtures';
+import { type Any, type BenchStore, createStore, redisAdapter, SECRET, seedSessions } from '../lib/fixtures';
 import { serve } from '../lib/ipc';
 import { type BenchServer, startBenchServer } from '../lib/server';
 
@@ -22,21 +22,6 @@ const WITH_ROOMS: Contender = {
     io: [compat().authorize({ store, secret: SECRET, passport, rooms: true } as Parameters<ReturnType<typeof compat>['authorize']>[0])],
   }),
 };
-
-async function redisAdapter(key: string): Promise<unknown> {
-  const { createClient } = require('redis');
-  const { createAdapter } = require('@socket.io/redis-adapter');
-  const pub = createClient({ url: REDIS_URL });
-  const sub = pub.duplicate();
-  pub.on('error', () => {});
-  sub.on('error', () => {});
-  await Promise.all([pub.connect(), sub.connect()]);
-  closers.push(
-    () => pub.quit(),
-    () => sub.quit(),
-  );
-  return createAdapter(pub, sub, { key });
-}
 
 /** `iterations` calls of `lookup`, timed together (µs per call). */
 async function timeLookups(iterations: number, lookup: (i: number) => unknown): Promise<number> {
@@ -56,7 +41,7 @@ serve(
       const cookies = args.seed ? await seedSessions(benchStore.store, args.users) : [];
       const rooms = hasClusterFeatures();
       const contender = rooms ? WITH_ROOMS : COMPAT;
-      const io = args.adapterKey ? { adapter: await redisAdapter(args.adapterKey) } : {};
+      const io = args.adapterKey ? { adapter: await redisAdapter(args.adapterKey, closers) } : {};
       server = await startBenchServer({ contender, store: benchStore.store, io });
       if (!rooms) {
         server.io.on('connection', (socket: Any) => socket.join(roomOf(socket.request.user.id)));

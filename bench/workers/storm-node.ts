@@ -5,7 +5,7 @@
  * them per re-authorization; the storm's victim is killed by the driver with SIGKILL.
  */
 import { contenderById } from '../lib/contenders';
-import { type Any, type BenchStore, countStoreCalls, createStore, REDIS_URL, seedSessions } from '../lib/fixtures';
+import { type Any, type BenchStore, countStoreCalls, createStore, redisAdapter, seedSessions } from '../lib/fixtures';
 import { serve } from '../lib/ipc';
 import { type BenchServer, startBenchServer } from '../lib/server';
 
@@ -15,21 +15,6 @@ let counted: ReturnType<typeof countStoreCalls> | undefined;
 const closers: Array<() => Promise<unknown>> = [];
 let cpuAtReset = process.cpuUsage();
 let connectionsAtReset = 0;
-
-async function redisAdapter(key: string): Promise<unknown> {
-  const { createClient } = require('redis');
-  const { createAdapter } = require('@socket.io/redis-adapter');
-  const pub = createClient({ url: REDIS_URL });
-  const sub = pub.duplicate();
-  pub.on('error', () => {});
-  sub.on('error', () => {});
-  await Promise.all([pub.connect(), sub.connect()]);
-  closers.push(
-    () => pub.quit(),
-    () => sub.quit(),
-  );
-  return createAdapter(pub, sub, { key });
-}
 
 serve(
   {
@@ -41,7 +26,7 @@ serve(
       server = await startBenchServer({
         contender: contenderById(args.contender),
         store: benchStore.store,
-        io: { adapter: await redisAdapter(args.adapterKey) },
+        io: { adapter: await redisAdapter(args.adapterKey, closers) },
       });
       return { url: server.url, cookies, storePrefix: benchStore.prefix };
     },

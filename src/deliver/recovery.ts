@@ -1,3 +1,5 @@
+import type { HandshakeRecord } from '../decide/record';
+import type { Settlement } from '../decide/settlement';
 import { type AuthorizationError, RECOVERY_MESSAGE, recoverySkipsAuthorization } from '../errors';
 import { log } from '../log';
 
@@ -15,7 +17,7 @@ const warned = new WeakSet<object>();
  * session being checked, even after a logout. Such a server gets every handshake refused with a
  * coded error (and one process warning), so the setting is fixed before anyone relies on it.
  */
-export function recoveryRefusal(socket: unknown): AuthorizationError | undefined {
+function recoveryRefusal(socket: unknown): AuthorizationError | undefined {
   const server = (socket as RecoveringSocket | null)?.nsp?.server;
   const recovery = server?.opts?.connectionStateRecovery;
   if (recovery === null || typeof recovery !== 'object' || recovery.skipMiddlewares === false) return undefined;
@@ -25,4 +27,13 @@ export function recoveryRefusal(socket: unknown): AuthorizationError | undefined
     process.emitWarning(RECOVERY_MESSAGE, { code: 'ERR_RECOVERY_SKIPS_AUTHORIZATION' });
   }
   return recoverySkipsAuthorization();
+}
+
+/** Refuses the handshake when recoveryRefusal finds the server unsafe; true when it did. */
+export function refuseUnsafeRecovery(socket: unknown, record: HandshakeRecord, settlement: Settlement): boolean {
+  const unsafe = recoveryRefusal(socket);
+  if (!unsafe) return false;
+  record.failure = unsafe;
+  settlement.refuse(unsafe);
+  return true;
 }

@@ -5,8 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import type { Processes, ReadyNode } from './processes';
-import { type ClientSocket, closeAll, connectSocket, ending, get, login, post, stillConnectedAfter, until } from './support';
+import { createClient } from 'redis';
+import { REDIS_URL, requireService, uniqueName } from '../support/services';
+import type { NodeProcessConfig } from './apps/node-process';
+import { type Processes, type ReadyNode, startProcess } from './processes';
+import { type ClientSocket, closeAll, connectSocket, ending, get, login, post, sessionIdOf, stillConnectedAfter, until } from './support';
 
 export interface ClusterUnderTest {
   /** Starts the nodes, which must be named A and B. */
@@ -17,6 +20,59 @@ export interface ClusterUnderTest {
   expireSession?(cookie: string): Promise<void>;
   /** The `liveSession.interval` of the nodes' `/live` namespace. */
   interval: number;
+}
+
+/** The `liveSession.interval` of the nodes that startTwoProcesses starts. */
+export const CLUSTER_INTERVAL_MS = 500;
+
+/** Starts nodes A and B, each in a process of its own, sharing the session store and adapter of `setup`. */
+export async function startTwoProcesses(setup: Pick<NodeProcessConfig, 'store' | 'adapter'>): Promise<Processes> {
+  const start = (name: string) => {
+    const config: NodeProcessConfig = { name, ...setup, liveSession: { interval: CLUSTER_INTERVAL_MS } };
+    return startProcess('node-process.ts', { CLUSTER_NODE: JSON.stringify(config) }, 1);
+  };
+  const [a, b] = await Promise.all([start('A'), start('B')]);
+  return { nodes: { ...a.nodes, ...b.nodes }, stop: async () => void (await Promise.all([a.stop(), b.stop()])) };
+}
+
+/**
+ * The cluster suite with the sessions in Redis (connect-redis) and a Redis adapter of the given kind.
+ * Skipped, with one line saying what to start, where Redis is not running; with CI=true it fails
+ * instead. Every key of the run has its own prefix (starting with `name`) and is removed.
+ */
+export async function redisClusterSuite(adapter: 'redis' | 'redis-streams', name: string): Promise<void> {
+  if (!(await requireService('redis'))) return;
+  const prefix = uniqueName(name);
+  const sessionPrefix = `${prefix}:sess:`;
+  const redis = createClient({ url: REDIS_URL });
+
+  before(async () => {
+    await redis.connect();
+  });
+  after(async () => {
+    const keys: string[] = [];
+    for await (const batch of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) keys.push(...batch);
+    if (keys.length > 0) await redis.del(keys);
+    await redis.quit();
+  });
+
+  clusterSuite({
+    interval: CLUSTER_INTERVAL_MS,
+    start: () =>
+      startTwoProcesses({
+        store: { kind: 'redis', url: REDIS_URL, prefix: sessionPrefix },
+        adapter: { kind: adapter, url: REDIS_URL, key: `${prefix}:io` },
+      }),
+    async destroySession(cookie) {
+      await redis.del(sessionPrefix + sessionIdOf(cookie));
+    },
+    async expireSession(cookie) {
+      const key = sessionPrefix + sessionIdOf(cookie);
+      const stored = JSON.parse((await redis.get(key)) ?? 'null');
+      stored.cookie.expires = new Date(Date.now() - 60_000).toISOString();
+      await redis.set(key, JSON.stringify(stored), { KEEPTTL: true });
+    },
+  });
 }
 
 // The default `timeout` of authorize(): the longest a live check's store read may take.

@@ -6,12 +6,8 @@
 import { after, before, describe } from 'node:test';
 import { Pool } from 'pg';
 import { POSTGRES_URL, requireService, uniqueName } from '../support/services';
-import type { NodeProcessConfig } from './apps/node-process';
-import { clusterSuite } from './cluster-suite';
-import { startProcess } from './processes';
+import { CLUSTER_INTERVAL_MS, clusterSuite, startTwoProcesses } from './cluster-suite';
 import { sessionIdOf } from './support';
-
-const INTERVAL_MS = 500;
 
 describe('a cluster of two processes over PostgreSQL (connect-pg-simple store, PostgreSQL adapter)', async () => {
   if (!(await requireService('postgres'))) return;
@@ -37,20 +33,12 @@ describe('a cluster of two processes over PostgreSQL (connect-pg-simple store, P
   });
 
   clusterSuite({
-    interval: INTERVAL_MS,
-    async start() {
-      const start = (name: string) => {
-        const config: NodeProcessConfig = {
-          name,
-          store: { kind: 'postgres', url: POSTGRES_URL, schema },
-          adapter: { kind: 'postgres', url: POSTGRES_URL, table: `${schema}.socket_io_attachments`, channel: schema },
-          liveSession: { interval: INTERVAL_MS },
-        };
-        return startProcess('node-process.ts', { CLUSTER_NODE: JSON.stringify(config) }, 1);
-      };
-      const [a, b] = await Promise.all([start('A'), start('B')]);
-      return { nodes: { ...a.nodes, ...b.nodes }, stop: async () => void (await Promise.all([a.stop(), b.stop()])) };
-    },
+    interval: CLUSTER_INTERVAL_MS,
+    start: () =>
+      startTwoProcesses({
+        store: { kind: 'postgres', url: POSTGRES_URL, schema },
+        adapter: { kind: 'postgres', url: POSTGRES_URL, table: `${schema}.socket_io_attachments`, channel: schema },
+      }),
     async destroySession(cookie) {
       await pool.query(`DELETE FROM "${schema}".session WHERE sid = $1`, [sessionIdOf(cookie)]);
     },

@@ -5,12 +5,10 @@
  * here (see docs/cluster-benchmarks.md for a full run). Needs Redis (the nodes share sessions).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { runScript } from '../support/run-script';
 import { requireService } from '../support/services';
 
-const ROOT = join(__dirname, '..', '..');
 const CONTENDERS = [
   'passport.socketio-compat',
   'passport.socketio-compat + rooms + liveSession',
@@ -18,21 +16,6 @@ const CONTENDERS = [
   'io.engine.use(session) + passport.session()',
   'floor (hand-written minimum)',
 ];
-
-function runQuickStorm(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/storm.ts', '--quick'], { cwd: ROOT, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function rowsAfter(output: string, heading: string): string[][] {
   const start = output.indexOf(heading);
@@ -56,7 +39,7 @@ describe('the reconnect storm (bench/storm.ts --quick)', async () => {
   if (!(await requireService('redis'))) return;
 
   it('re-authorizes every client of the killed node as its own user, for every contender', { timeout: 4 * 60_000 }, async () => {
-    const { code, stdout, stderr } = await runQuickStorm();
+    const { code, stdout, stderr } = await runScript('bench/storm.ts', '--quick');
     assert.equal(code, 0, `the storm failed:\n${stderr.slice(-4000)}`);
     const storm = rowsAfter(stdout, '### Reconnect storm: 100 clients');
     assert.deepEqual(

@@ -6,6 +6,7 @@
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after } from 'node:test';
 import { Strategy as LocalStrategy } from 'passport-local';
 import {
   type AuthorizeOptions,
@@ -313,6 +314,31 @@ export function connectClient(stack: Stack, url: string, cookie: string | undefi
       reject(new Error(String(err)));
     });
   });
+}
+
+/**
+ * For one describe block: starts session apps and connects clients (with `reconnection` as asked,
+ * by default `defaults.reconnection`), and closes them all after the block.
+ */
+export function sessionApps(stack: Stack, defaults: { reconnection?: boolean } = {}) {
+  const apps: SessionApp[] = [];
+  const sockets: Any[] = [];
+  after(async () => {
+    for (const socket of sockets) socket.close();
+    for (const app of apps) await app.close();
+  });
+  return {
+    async start(options?: SessionAppOptions): Promise<SessionApp> {
+      const app = await startSessionApp(stack, options);
+      apps.push(app);
+      return app;
+    },
+    async connect(app: SessionApp, cookie?: string, reconnection = defaults.reconnection ?? false): Promise<Any> {
+      const socket = await connectClient(stack, app.url, cookie, reconnection);
+      sockets.push(socket);
+      return socket;
+    },
+  };
 }
 
 /** Resolves when `check()` is true, polling; rejects after ~10 s. */

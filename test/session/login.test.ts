@@ -4,9 +4,9 @@
  * `req.login` / `req.logout` would change them, and a logout ends the session's other sockets.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defineStack, type Stack } from '../support/stack';
-import { ask, connectClient, eventually, type SessionApp, type SessionAppOptions, sleep, startSessionApp } from './app';
+import { ask, eventually, sessionApps, sleep } from './app';
 
 const STACKS: Stack[] = [
   defineStack({ socketIo: 'socket.io', passport: 'passport' }),
@@ -19,22 +19,7 @@ const letAnonymousIn = (_data: unknown, _message: string, critical: boolean, acc
 for (const stack of STACKS) {
   const regenerates = Number(stack.versions.passport.split('.')[1]) >= 6;
   describe(`loginSocket and logoutSocket with ${stack.name}`, () => {
-    const apps: SessionApp[] = [];
-    const sockets: any[] = [];
-    const start = async (options: SessionAppOptions) => {
-      const app = await startSessionApp(stack, options);
-      apps.push(app);
-      return app;
-    };
-    const connect = async (app: SessionApp, cookie: string) => {
-      const socket = await connectClient(stack, app.url, cookie);
-      sockets.push(socket);
-      return socket;
-    };
-    after(async () => {
-      for (const socket of sockets) socket.close();
-      for (const app of apps) await app.close();
-    });
+    const { start, connect } = sessionApps(stack);
 
     it(`logs an anonymous socket in: its user, its rooms and the stored session${regenerates ? ' (regenerated, as Passport 0.6+ does)' : ''}`, async () => {
       const app = await start({ authorize: { session: true, rooms: true, fail: letAnonymousIn } });
@@ -83,8 +68,7 @@ for (const stack of STACKS) {
       const app = await start({ authorize: { session: true, rooms: true } });
       const cookie = await app.login('alice');
       const socket = await connect(app, cookie);
-      const sibling = await connectClient(stack, app.url, cookie, true);
-      sockets.push(sibling);
+      const sibling = await connect(app, cookie, true);
       const errors: string[] = [];
       sibling.on('connect_error', (err: Error) => errors.push(err.message));
       sibling.on('error', (err: unknown) => errors.push(String(err)));

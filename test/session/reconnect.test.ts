@@ -5,9 +5,9 @@
  * itself and is authorized again, with the user as it is now).
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defineStack, type Stack } from '../support/stack';
-import { ask, connectClient, eventually, type SessionApp, type SessionAppOptions, sleep, startSessionApp } from './app';
+import { ask, eventually, sessionApps, sleep } from './app';
 
 const V4 = defineStack({ socketIo: 'socket.io' });
 const V3 = defineStack({ socketIo: 'socket.io-v3', passport: 'passport-v05' });
@@ -15,22 +15,7 @@ const V2 = defineStack({ socketIo: 'socket.io-v2', passport: 'passport-v04', ses
 
 function suite(stack: Stack, helpers: boolean) {
   describe(`disconnects that choose whether the client comes back, on ${stack.name}`, () => {
-    const apps: SessionApp[] = [];
-    const sockets: any[] = [];
-    const start = async (options: SessionAppOptions) => {
-      const app = await startSessionApp(stack, options);
-      apps.push(app);
-      return app;
-    };
-    const connect = async (app: SessionApp, cookie: string, reconnection = true) => {
-      const socket = await connectClient(stack, app.url, cookie, reconnection);
-      sockets.push(socket);
-      return socket;
-    };
-    after(async () => {
-      for (const socket of sockets) socket.close();
-      for (const app of apps) await app.close();
-    });
+    const { start, connect } = sessionApps(stack, { reconnection: true });
 
     if (helpers) {
       it("disconnectSession for good: 'session_ended', then 'io server disconnect', and the client stays away", async () => {

@@ -5,11 +5,11 @@
  * no longer finds ends the socket.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { requireService } from '../support/services';
 import { defineStack, type Stack } from '../support/stack';
 import { postgresStore, redisStore } from '../support/stores';
-import { ask, connectClient, eventually, type SessionApp, type SessionAppOptions, sleep, startSessionApp } from './app';
+import { ask, eventually, sessionApps, sleep } from './app';
 
 const STACKS: Stack[] = [
   defineStack({ socketIo: 'socket.io' }),
@@ -23,22 +23,7 @@ const INTERVAL_MS = 200;
 for (const stack of STACKS) {
   describe(`a socket user that stays current on ${stack.name}`, async () => {
     if (!(await requireService(stack.store.service))) return;
-    const apps: SessionApp[] = [];
-    const sockets: any[] = [];
-    const start = async (options: SessionAppOptions) => {
-      const app = await startSessionApp(stack, options);
-      apps.push(app);
-      return app;
-    };
-    const connect = async (app: SessionApp, cookie: string) => {
-      const socket = await connectClient(stack, app.url, cookie);
-      sockets.push(socket);
-      return socket;
-    };
-    after(async () => {
-      for (const socket of sockets) socket.close();
-      for (const app of apps) await app.close();
-    });
+    const { start, connect } = sessionApps(stack);
 
     it('puts the user the deserializer returns now on every socket of the session, and tells onUserRefresh once per socket', async () => {
       const app = await start({ authorize: { liveSession: { interval: INTERVAL_MS, refreshUser: true } } });

@@ -4,11 +4,11 @@
  * one `store.touch` per session per interval on the node, whatever the number of sockets and events.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { requireService } from '../support/services';
 import { defineStack, type Stack } from '../support/stack';
 import { postgresStore, redisStore } from '../support/stores';
-import { ask, connectClient, type SessionApp, type SessionAppOptions, sleep, startSessionApp } from './app';
+import { ask, type SessionAppOptions, sessionApps, sleep } from './app';
 
 const STACKS: Stack[] = [
   defineStack({ socketIo: 'socket.io' }),
@@ -20,25 +20,10 @@ const STACKS: Stack[] = [
 for (const stack of STACKS) {
   describe(`rolling session expiry on ${stack.name}`, async () => {
     if (!(await requireService(stack.store.service))) return;
-    const apps: SessionApp[] = [];
-    const sockets: any[] = [];
-    const start = async (options: SessionAppOptions) => {
-      const app = await startSessionApp(stack, options);
-      apps.push(app);
-      return app;
-    };
-    const connect = async (app: SessionApp, cookie: string) => {
-      const socket = await connectClient(stack, app.url, cookie);
-      sockets.push(socket);
-      return socket;
-    };
+    const { start, connect } = sessionApps(stack);
     const burst = async (clients: any[], events: number) => {
       for (let i = 0; i < events; i++) await Promise.all(clients.map((socket) => ask(socket, 'echo')));
     };
-    after(async () => {
-      for (const socket of sockets) socket.close();
-      for (const app of apps) await app.close();
-    });
 
     it('touches a session once per interval, whatever the number of its sockets and events', async () => {
       const app = await start({ authorize: { session: { rolling: 60_000 } } });

@@ -5,11 +5,11 @@
  * store read; what a handler saves is what the next HTTP request sees.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { requireService } from '../support/services';
 import { defineStack, type Stack } from '../support/stack';
 import { fileStore, memorystoreStore, postgresStore, redisStore } from '../support/stores';
-import { ask, connectClient, type SessionApp, startSessionApp } from './app';
+import { ask, sessionApps } from './app';
 
 const STACKS: Stack[] = [
   defineStack({ socketIo: 'socket.io' }),
@@ -23,22 +23,7 @@ const STACKS: Stack[] = [
 for (const stack of STACKS) {
   describe(`socket.request.session on ${stack.name}`, async () => {
     if (!(await requireService(stack.store.service))) return;
-    const apps: SessionApp[] = [];
-    const sockets: any[] = [];
-    const start = async (options: Parameters<typeof startSessionApp>[1]) => {
-      const app = await startSessionApp(stack, options);
-      apps.push(app);
-      return app;
-    };
-    const connect = async (app: SessionApp, cookie?: string) => {
-      const socket = await connectClient(stack, app.url, cookie);
-      sockets.push(socket);
-      return socket;
-    };
-    after(async () => {
-      for (const socket of sockets) socket.close();
-      for (const app of apps) await app.close();
-    });
+    const { start, connect } = sessionApps(stack);
 
     it("gives the handler express-session's own Session of the logged-in session, from the handshake's one store read", async () => {
       const app = await start({ authorize: { session: true } });
