@@ -147,6 +147,31 @@ describe('authorizeEngine authorizes every request that opens an engine.io conne
     );
   });
 
+  it('opens a connection for a signed session_id, and never when the value engine.io reads is empty or unsigned, duplicated keys included', async () => {
+    const cookie = await app.login('alice');
+    const signed = encodeURIComponent(decodeURIComponent(cookie.slice(cookie.indexOf('=') + 1)));
+    assert.equal((await get(app.url, `${POLLING}&session_id=${signed}`)).status, 200, 'the signed value alone opens');
+    // engine.io 6 reads a duplicated key's last value (URLSearchParams); none of these ends in a signed one.
+    for (const query of [
+      '&session_id=',
+      '&session_id=junk',
+      `&session_id=${signed}&session_id=junk`,
+      `&session_id=${signed}&session_id=`,
+      `&session_id=${signed}&session_id=${signed.slice(0, -4)}`,
+    ]) {
+      const response = await get(app.url, POLLING + query);
+      assert.equal(response.status, 401, `${query}: got ${response.status} ${response.body.slice(0, 60)}`);
+      assert.deepEqual(JSON.parse(response.body), { code: 'ERR_NO_SESSION', message: 'No session found' });
+    }
+  });
+
+  it('authorizes a request with an empty or unknown EIO before engine.io reads it: no cookie, HTTP 401', async () => {
+    for (const query of ['/socket.io/?EIO=&transport=polling', '/socket.io/?EIO=99&transport=polling', '/socket.io/?transport=polling']) {
+      const response = await get(app.url, query);
+      assert.equal(response.status, 401, `${query}: got ${response.status}`);
+    }
+  });
+
   it("still serves the later requests of an authorized connection (its own sid), and a logged-in client with query { sid: '' }", async () => {
     const cookie = await app.login('alice');
     const open = await get(app.url, POLLING, { headers: { cookie } });
