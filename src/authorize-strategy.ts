@@ -1,5 +1,4 @@
 import { createAfterAccept, reviewVerdict } from './cluster/accepted-socket';
-import { listenForDropRequests } from './cluster/reconnect';
 import { decide } from './decide/callbacks';
 import { newRecord } from './decide/record';
 import { createSettlement } from './decide/settlement';
@@ -53,7 +52,6 @@ export function authorizeStrategy(options: StrategyAuthorizeOptions): AuthorizeM
       // Rooms, live-session checks and logouts are about the session: a token-admitted socket has none.
       review: (verdict) => (record.foundBy === 'session' ? reviewVerdict(cluster, record, verdict) : verdict),
       beforeNext: () => {
-        if (settings.session?.rooms) listenForDropRequests((socket as DeliverySocket).nsp);
         if (record.foundBy === 'session') cluster?.afterAccept(socket, record);
       },
       afterNext: () => {

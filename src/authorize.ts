@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import { createAfterAccept, reviewVerdict } from './cluster/accepted-socket';
-import { listenForDropRequests } from './cluster/reconnect';
 import { createRolling } from './cluster/rolling';
 import { decide } from './decide/callbacks';
 import { type HandshakeRecord, newRecord } from './decide/record';
@@ -76,7 +75,6 @@ export function authorize(options: AuthorizeOptions | CookieSessionAuthorizeOpti
       review: (verdict) => reviewVerdict(cluster, record, verdict),
       beforeNext: () => {
         cluster?.afterAccept(socket, record);
-        if (settings.rooms) listenForDropRequests((socket as DeliverySocket).nsp);
         rolling?.(socket as Parameters<typeof rolling>[0]);
       },
     });

@@ -3,9 +3,10 @@ import { ErrorCodes, notLoggedIn } from '../errors';
 import { log } from '../log';
 import type { LiveSessionSettings, RoomNaming } from '../options';
 import type { SocketLike, UserId, Verdict } from '../types';
-import { endedSince, listenForEndedRooms, rememberAtLeast } from './ended-rooms';
+import { endedSince, rememberAtLeast } from './ended-rooms';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
 import { createSessionWatch, type WatchedSocket } from './live-session';
+import { listenForDropRequests } from './reconnect';
 import { forgetNamesOfDeletedRooms, registerNaming, sessionKeyOf, sharedName } from './rooms';
 import { endRoomsOnRequest } from './session-ended';
 
@@ -76,8 +77,8 @@ export function createAfterAccept(settings: AcceptedSocketSettings): AcceptedSoc
       const namespace = (socket as AcceptedSocket).nsp;
       if (!namespace || prepared.has(namespace)) return;
       prepared.add(namespace);
-      listenForEndedRooms(namespace);
       endRoomsOnRequest(namespace);
+      listenForDropRequests(namespace);
       forgetNamesOfDeletedRooms(namespace.adapter);
     };
     hooks.endedInFlight = (record) => {

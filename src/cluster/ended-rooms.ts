@@ -1,29 +1,26 @@
 import { performance } from 'node:perf_hooks';
-import { log } from '../log';
-
-const debug = log('cluster');
 
 /**
  * Rooms recently ended by `logoutSockets` / `disconnectOnLogout`, with when this node heard of it.
  * A handshake that read the session before the logout and is decided after it ended the rooms
  * would otherwise join them too late to be ended: it is refused when one of its rooms was ended
- * after it began. Other nodes hear of it through `serverSideEmit`, sent before the rooms are
- * ended, so a handshake there is either refused (still in flight) or already in the rooms.
+ * after it began. Other nodes remember a room in the same step as they end its sockets, on the
+ * one message that asks them to (`endRoomChoosing`): a handshake there is either
+ * refused (still in flight) or already in the rooms and ended, whatever order the adapter
+ * delivers its messages in.
  */
 const endedAt = new Map<string, number>();
 
 /** How long an ended room is remembered: longer than any handshake can take. */
 let horizonMs = 60_000;
 
-/** The server-side event nodes tell each other of an ended room with. */
-const ROOM_ENDED_EVENT = 'passport.socketio-compat:room-ended';
-
 /** An authorizer's handshakes can last up to its store, deserializer and callback timeouts. */
 export function rememberAtLeast(timeoutMs: number): void {
   horizonMs = Math.max(horizonMs, 3 * timeoutMs + 1000);
 }
 
-function recordRoomEnded(room: unknown): void {
+/** Remembers that a room's sockets are being ended now, on this node. */
+export function rememberRoomEnded(room: unknown): void {
   if (typeof room !== 'string' || room === '') return;
   const at = performance.now();
   for (const [name, when] of endedAt) {
@@ -56,27 +53,4 @@ const LOCAL_ADAPTERS = new Set(['Adapter', 'InMemoryAdapter', 'SessionAwareAdapt
 /** Whether `serverSideEmit` reaches other nodes (an adapter of a cluster), rather than printing a warning. */
 export function reachesOtherNodes(namespace: ServerSideNamespace): boolean {
   return typeof namespace.serverSideEmit === 'function' && !LOCAL_ADAPTERS.has(namespace.adapter?.constructor?.name ?? 'Adapter');
-}
-
-const listening = new WeakSet<object>();
-
-/** Hears of rooms ended on other nodes, once per namespace. */
-export function listenForEndedRooms(namespace: unknown): void {
-  if (namespace === null || typeof namespace !== 'object' || listening.has(namespace)) return;
-  listening.add(namespace);
-  const nsp = namespace as ServerSideNamespace;
-  if (!reachesOtherNodes(nsp) || typeof nsp.on !== 'function') return;
-  nsp.on(ROOM_ENDED_EVENT, (room: unknown) => recordRoomEnded(room));
-}
-
-/** Records the room here and tells the other nodes, before its sockets are ended. */
-export function announceRoomEnded(namespace: unknown, room: string): void {
-  recordRoomEnded(room);
-  const nsp = namespace as ServerSideNamespace;
-  if (namespace === null || typeof namespace !== 'object' || !reachesOtherNodes(nsp)) return;
-  try {
-    nsp.serverSideEmit?.(ROOM_ENDED_EVENT, room);
-  } catch {
-    debug('could not tell the other nodes of an ended room');
-  }
 }

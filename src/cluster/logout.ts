@@ -3,7 +3,6 @@ import { readSerializedUser } from '../identify/passport-user';
 import { log } from '../log';
 import type { RoomsOptions } from '../options';
 import type { PassportLike, UserId } from '../types';
-import { announceRoomEnded } from './ended-rooms';
 import { userIdFor } from './identity';
 import { endRoomChoosing } from './reconnect';
 import { namingFor, sessionKeyOf } from './rooms';
@@ -138,8 +137,6 @@ function planLogout(io: ServerOrNamespace, req: LogoutRequest, options: LogoutSo
   const target = room;
   return () => {
     for (const namespace of namespaces) {
-      // First tell every node, so that a handshake in flight there is refused rather than joining late.
-      announceRoomEnded(namespace, target);
       endRoomChoosing(namespace, target, reason, reconnect);
     }
   };

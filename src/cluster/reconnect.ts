@@ -1,5 +1,5 @@
 import { log } from '../log';
-import { reachesOtherNodes } from './ended-rooms';
+import { reachesOtherNodes, rememberRoomEnded } from './ended-rooms';
 import { endRoom, endSocket, SESSION_ENDED_EVENT, type SessionEndedPayload } from './session-ended';
 import type { ClusterNamespace } from './socket-io';
 
@@ -78,7 +78,9 @@ export function listenForDropRequests(namespace: unknown): void {
   const nsp = namespace as LocalNamespace;
   if (!reachesOtherNodes(nsp) || typeof nsp.on !== 'function') return;
   nsp.on(DROP_ROOM_EVENT, (room: unknown, reason: unknown) => {
-    if (typeof room === 'string' && typeof reason === 'string') dropLocalRoom(nsp, room, reason);
+    if (typeof room !== 'string' || room === '' || typeof reason !== 'string') return;
+    rememberRoomEnded(room);
+    dropLocalRoom(nsp, room, reason);
   });
 }
 
@@ -88,6 +90,8 @@ export function listenForDropRequests(namespace: unknown): void {
  * request (each node then tells its own sockets the reason before dropping them).
  */
 export function endRoomChoosing(namespace: ClusterNamespace, room: string, reason: string, reconnect: boolean): void {
+  // A handshake in flight here that read the session before now is refused rather than joining late.
+  rememberRoomEnded(room);
   if (!reconnect) {
     endRoom(namespace, room, reason);
     return;

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { InvalidOptionError } from '../errors';
+import { rememberRoomEnded } from './ended-rooms';
 import type { ClusterNamespace } from './socket-io';
 
 /**
@@ -71,15 +72,18 @@ const END_ROOM_EVENT = 'passport.socketio-compat:end-room';
 const listening = new WeakSet<object>();
 
 /**
- * Lets other nodes end the sockets of a room on this node ({@link endRoom}): called for the
- * namespace of every socket that joins rooms, before it joins them.
+ * Lets other nodes end the sockets of a room on this node ({@link endRoom}), remembering the room
+ * as ended in the same step (a handshake in flight here is then refused): called for the namespace
+ * of every socket that joins rooms, before it joins them.
  */
 export function endRoomsOnRequest(namespace: unknown): void {
   const target = namespace as (ClusterNamespace & { on?: (event: string, listener: (...args: unknown[]) => void) => unknown }) | null;
   if (target === null || typeof target !== 'object' || typeof target.on !== 'function' || listening.has(target)) return;
   listening.add(target);
   target.on(END_ROOM_EVENT, (room: unknown, reason: unknown) => {
-    if (typeof room === 'string' && room !== '' && typeof reason === 'string' && reason !== '') endLocalSockets(target, room, reason);
+    if (typeof room !== 'string' || room === '' || typeof reason !== 'string' || reason === '') return;
+    rememberRoomEnded(room);
+    endLocalSockets(target, room, reason);
   });
 }
 

@@ -4,7 +4,6 @@ import { log } from '../log';
 import { reportSocketEvent } from '../observers';
 import type { RoomsOptions } from '../options';
 import type { PassportLike, SocketSession } from '../types';
-import { announceRoomEnded } from './ended-rooms';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
 import { rewatchSocket } from './live-session';
 import { endRoomChoosing } from './reconnect';
@@ -182,7 +181,6 @@ export async function logoutSocket(io: ServerOrNamespace, socket: LoginSocket, o
   });
   if (room === undefined) return;
   for (const namespace of namespaces) {
-    announceRoomEnded(namespace, room);
     endRoomChoosing(namespace, room, reason, options.reconnect === true);
   }
 }

@@ -1,7 +1,6 @@
 import { ClusterLookupError, InvalidArgumentError, InvalidOptionError, messageOf } from '../errors';
 import { MAX_TIMER_MS, type RoomsOptions } from '../options';
 import type { UserId } from '../types';
-import { announceRoomEnded } from './ended-rooms';
 import { type IdentityData, identityOf, type SocketIdentity } from './identity';
 import { endRoomChoosing } from './reconnect';
 import { namingFor, sessionRoomOf, userRoomOf } from './rooms';
@@ -172,8 +171,6 @@ export function disconnectSession(io: ServerOrNamespace, sessionId: string, opti
   const reconnect = checkReconnect(options.reconnect);
   const room = sessionRoomOf(namingFor(options.rooms, helper), sessionId, helper);
   for (const namespace of namespaces) {
-    // First tell every node, so that a handshake in flight there is refused rather than joining late.
-    announceRoomEnded(namespace, room);
     endRoomChoosing(namespace, room, reason, reconnect);
   }
 }
@@ -195,8 +192,6 @@ export function disconnectUser(io: ServerOrNamespace, userId: UserId, options: D
   const reconnect = checkReconnect(options.reconnect);
   const room = userRoomOf(namingFor(options.rooms, helper), userId, helper);
   for (const namespace of namespaces) {
-    // First tell every node, so that a handshake in flight there is refused rather than joining late.
-    announceRoomEnded(namespace, room);
     endRoomChoosing(namespace, room, reason, reconnect);
   }
 }

@@ -1,14 +1,15 @@
 /**
  * A handshake in flight when its session is logged out (it read the session before the logout,
  * and its deserializer answers after `logoutSockets` ended the session's rooms) is refused: on
- * one node, and on another node of a Redis cluster. Real Express logins and logout routes, real
+ * one node, and on another node of a Redis cluster and of a PostgreSQL cluster. Real Express logins and logout routes, real
  * socket.io-client connections; the node apps hold the handshake's deserializer on request.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import session from 'express-session';
+import { Pool } from 'pg';
 import { createClient } from 'redis';
-import { REDIS_URL, requireService, uniqueName } from '../support/services';
+import { POSTGRES_URL, REDIS_URL, requireService, uniqueName } from '../support/services';
 import { type ClusterNode, startNode } from './apps/node-app';
 import type { NodeProcessConfig } from './apps/node-process';
 import { type Processes, startProcess } from './processes';
@@ -72,41 +73,93 @@ describe('a handshake in flight when the session is logged out, on one node', ()
   });
 });
 
-describe('a handshake in flight on node B when the session is logged out on node A (Redis adapter and store)', async () => {
-  if (!(await requireService('redis'))) return;
+interface TwoNodes {
+  config: Omit<NodeProcessConfig, 'name'>;
+  setUp(): Promise<void>;
+  tearDown(): Promise<void>;
+}
+
+/**
+ * Node A logs the session out while node B holds a handshake of it in its deserializer, several
+ * rounds in a row: the PostgreSQL adapter sends each message through whichever connection of its
+ * pool is free, so a logout told to node B in two messages could arrive in either order.
+ */
+function handshakeOnOtherNode(label: string, service: 'redis' | 'postgres', cluster: () => TwoNodes) {
+  describe(`a handshake in flight on node B when the session is logged out on node A (${label})`, async () => {
+    if (!(await requireService(service))) return;
+    const setup = cluster();
+    let processes: Processes[] = [];
+    let urls: Record<string, string> = {};
+
+    before(async () => {
+      await setup.setUp();
+      const start = (name: string) => startProcess('node-process.ts', { CLUSTER_NODE: JSON.stringify({ name, ...setup.config }) }, 1);
+      processes = await Promise.all([start('A'), start('B')]);
+      urls = Object.fromEntries(processes.flatMap((p) => Object.values(p.nodes)).map((n) => [n.name, n.url]));
+    });
+    after(async () => {
+      await Promise.all(processes.map((p) => p.stop()));
+      await setup.tearDown();
+    });
+
+    it('is refused on node B, or ended by the logout the moment it joins its rooms: never left connected', async () => {
+      const a = urls.A as string;
+      const b = urls.B as string;
+      for (let round = 0; round < 5; round++) {
+        const cookie = await login(a, 'alice');
+        const outcome = await handshakeThroughLogout(b, a, cookie);
+        await assertRefusedOrEnded(outcome, false);
+      }
+    });
+  });
+}
+
+handshakeOnOtherNode('Redis adapter and store', 'redis', () => {
   const prefix = uniqueName('logout-race');
   const redis = createClient({ url: REDIS_URL });
-  let processes: Processes[] = [];
-  let urls: Record<string, string> = {};
+  return {
+    config: {
+      store: { kind: 'redis', url: REDIS_URL, prefix: `${prefix}:sess:` },
+      adapter: { kind: 'redis', url: REDIS_URL, key: `${prefix}:io` },
+    },
+    async setUp() {
+      await redis.connect();
+    },
+    async tearDown() {
+      const keys: string[] = [];
+      for await (const batch of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) keys.push(...batch);
+      if (keys.length > 0) await redis.del(keys);
+      await redis.quit();
+    },
+  };
+});
 
-  before(async () => {
-    await redis.connect();
-    const start = (name: string) => {
-      const config: NodeProcessConfig = {
-        name,
-        store: { kind: 'redis', url: REDIS_URL, prefix: `${prefix}:sess:` },
-        adapter: { kind: 'redis', url: REDIS_URL, key: `${prefix}:io` },
-      };
-      return startProcess('node-process.ts', { CLUSTER_NODE: JSON.stringify(config) }, 1);
-    };
-    processes = await Promise.all([start('A'), start('B')]);
-    urls = Object.fromEntries(processes.flatMap((p) => Object.values(p.nodes)).map((n) => [n.name, n.url]));
-  });
-  after(async () => {
-    await Promise.all(processes.map((p) => p.stop()));
-    const keys: string[] = [];
-    for await (const batch of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 100 })) keys.push(...batch);
-    if (keys.length > 0) await redis.del(keys);
-    await redis.quit();
-  });
-
-  it('is refused on node B, or ended by the logout the moment it joins its rooms: never left connected', async () => {
-    const a = urls.A as string;
-    const b = urls.B as string;
-    const cookie = await login(a, 'alice');
-    const outcome = await handshakeThroughLogout(b, a, cookie);
-    await assertRefusedOrEnded(outcome, false);
-  });
+handshakeOnOtherNode('PostgreSQL adapter and store', 'postgres', () => {
+  const schema = uniqueName('logout_race');
+  const pool = new Pool({ connectionString: POSTGRES_URL, max: 2 });
+  pool.on('error', () => {});
+  return {
+    config: {
+      store: { kind: 'postgres', url: POSTGRES_URL, schema },
+      adapter: { kind: 'postgres', url: POSTGRES_URL, table: `${schema}.socket_io_attachments`, channel: schema },
+    },
+    async setUp() {
+      await pool.query(`CREATE SCHEMA "${schema}"`);
+      await pool.query(
+        `CREATE TABLE "${schema}".session (sid varchar NOT NULL PRIMARY KEY, sess json NOT NULL, expire timestamp(6) NOT NULL)`,
+      );
+      await pool.query(
+        `CREATE TABLE "${schema}".socket_io_attachments (id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`,
+      );
+    },
+    async tearDown() {
+      try {
+        await pool.query(`DROP SCHEMA "${schema}" CASCADE`);
+      } finally {
+        await pool.end();
+      }
+    },
+  };
 });
 
 describe("logoutSockets with scope 'user' reads the serialized user under the Passport instance's own session key", () => {
