@@ -1,12 +1,123 @@
-// Mutation testing of the decision core: `npm run mutation` (not part of CI: about 40 minutes on
-// two cores). Results and the surviving mutants are explained in docs/mutation.md.
+// Mutation testing, one scope at a time: `npm run mutation` runs every scope in turn
+// (scripts/mutation.mjs); `npm run mutation -- engine` runs one. Not part of CI: the five scopes
+// take a few hours on two cores. Results and the surviving mutants are explained in
+// docs/mutation.md; `node scripts/mutation-summary.mjs` prints the table per module.
 //
 // The tap runner runs each test file directly (`node --import tsx --test-reporter=tap <file>`),
-// in-process, so Stryker sees per-file coverage and runs only the files that reach a mutant.
+// so Stryker sees per-file coverage and runs only the files of the scope that reach a mutant.
 
-// The property tests run 100 cases per mutant instead of 350 (see test/hardening/properties.test.ts);
-// worker processes inherit this.
-process.env.FC_RUNS ??= '100';
+// The property tests run 30 cases per mutant instead of 350 (see test/hardening/properties.test.ts):
+// a mutant that breaks a property breaks it for most inputs. Worker processes inherit this.
+process.env.FC_RUNS ??= '30';
+
+/**
+ * What each scope mutates, and the in-process suites (real servers, real clients, real stores)
+ * that may kill its mutants, cheapest first since a failing file ends a mutant's run.
+ * Left out everywhere: index.ts, types.ts and client.ts (exports, types, the browser helper with a
+ * suite of its own), log.ts (one line), events/ (tested by test/events, reached from the core).
+ */
+const scopes = {
+  // The core, part 1: every option and its check, and the coded errors. Killed by the option
+  // suites and the handshake suites that pass options; the slow suites of part 2 add nothing here.
+  options: {
+    mutate: ['src/options.ts', 'src/errors.ts'],
+    testFiles: [
+      'test/options.test.ts',
+      // options.ts also holds the strategy, rooms, liveSession and cookieSession options.
+      'test/authorize-strategy/options.test.ts',
+      'test/cluster/options.test.ts',
+      'test/session/options.test.ts',
+      'test/identify/cookie-session.test.ts',
+      'test/hardening/edges.test.ts',
+      'test/hardening/security.test.ts',
+      'test/hardening/answers.test.ts',
+      'test/matrix/socketio4-express4-passport07-session119-memory.test.ts',
+      'test/events/decision-events.test.ts',
+    ],
+  },
+  // The core, part 2: the handshake decision and what it is built from: identification by
+  // session, the decision, socket delivery and the legacy contract.
+  handshake: {
+    mutate: [
+      'src/authorize.ts',
+      'src/identify/session.ts',
+      'src/identify/session-id.ts',
+      'src/identify/session-store.ts',
+      'src/identify/passport-user.ts',
+      'src/identify/cookie-parser-match.ts',
+      'src/decide/callbacks.ts',
+      'src/decide/settlement.ts',
+      'src/decide/settle-once.ts',
+      'src/decide/handshake-user.ts',
+      'src/deliver/socket.ts',
+      'src/deliver/connection-user.ts',
+      'src/deliver/client-error.ts',
+      'src/legacy/accept.ts',
+      'src/legacy/socketio-09.ts',
+      'src/filter-sockets-by-user.ts',
+    ],
+    testFiles: [
+      'test/hardening/edges.test.ts',
+      'test/hardening/security.test.ts',
+      'test/hardening/answers.test.ts',
+      'test/matrix/socketio4-express4-passport07-session119-memory.test.ts',
+      'test/matrix/socketio2-express4-passport04-session117-memory.test.ts',
+      'test/matrix/socketio4-express5-passport050-session119-cookieparser13-memory.test.ts',
+      'test/cluster/helpers.test.ts',
+      'test/hardening/properties.test.ts',
+      'test/hardening/cookie-reading.test.ts',
+      // The facts each decision reports (sources, timings) and the user id the rooms are named by.
+      'test/events/decision-events.test.ts',
+    ],
+  },
+  // authorizeEngine: the handshake at engine.io's level, and the recovery guard.
+  engine: {
+    mutate: ['src/authorize-engine.ts', 'src/deliver/engine.ts', 'src/deliver/recovery.ts'],
+    testFiles: ['test/authorize-engine/engine-bypass.test.ts', 'test/authorize-engine/engine.test.ts', 'test/hardening/recovery.test.ts'],
+  },
+  // authorizeStrategy: tokens through a Passport strategy, alone or beside the session.
+  strategy: {
+    mutate: [
+      'src/authorize-strategy.ts',
+      'src/identify/strategy.ts',
+      'src/identify/strategy-failures.ts',
+      'src/identify/token.ts',
+      'src/identify/session-or-token.ts',
+      'src/deliver/token-expiry.ts',
+    ],
+    testFiles: [
+      'test/authorize-strategy/options.test.ts',
+      'test/authorize-strategy/strategy.test.ts',
+      'test/authorize-strategy/expiry.test.ts',
+      'test/authorize-strategy/session-and-token.test.ts',
+      'test/authorize-engine/engine.test.ts',
+    ],
+  },
+  // rooms, liveSession and the helpers that act on a user or a session across the cluster.
+  cluster: {
+    mutate: ['src/cluster/*.ts', 'src/observers.ts'],
+    testFiles: [
+      'test/cluster/options.test.ts',
+      'test/session/options.test.ts',
+      'test/cluster/helpers.test.ts',
+      'test/cluster/room-naming.test.ts',
+      'test/cluster/session-key.test.ts',
+      'test/cluster/live-session.test.ts',
+      'test/session/ended-rooms.test.ts',
+      'test/session/login.test.ts',
+      'test/session/reconnect.test.ts',
+      'test/session/refresh-user.test.ts',
+      'test/session/rolling.test.ts',
+      'test/session/socket-events.test.ts',
+      'test/session/socket-session.test.ts',
+      'test/session/cluster.test.ts',
+    ],
+  },
+};
+
+const scopeName = process.env.MUTATION_SCOPE ?? 'options';
+const scope = scopes[scopeName];
+if (!scope) throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(scopes).join(', ')}; got ${scopeName}`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -15,48 +126,12 @@ export default {
   plugins: ['@stryker-mutator/tap-runner'],
   testRunner: 'tap',
   tap: {
-    // Fast, in-process suites over real servers; the cheapest first, since a failing file ends the run.
-    testFiles: [
-      'test/options.test.ts',
-      // options.ts also holds the strategy, rooms, liveSession and cookieSession options.
-      'test/authorize-strategy/options.test.ts',
-      'test/cluster/options.test.ts',
-      'test/identify/cookie-session.test.ts',
-      'test/hardening/edges.test.ts',
-      'test/hardening/security.test.ts',
-      'test/matrix/socketio4-express4-passport07-session119-memory.test.ts',
-      'test/matrix/socketio2-express4-passport04-session117-memory.test.ts',
-      'test/hardening/properties.test.ts',
-      // The facts each decision reports (sources, timings) and the user id the rooms are named by.
-      'test/events/decision-events.test.ts',
-      'test/cluster/helpers.test.ts',
-    ],
+    testFiles: scope.testFiles,
     nodeArgs: ['--import', 'tsx', '--test-reporter=tap'],
     forceBail: true,
   },
-  // The handshake decision and what it is built from: identification by session, the decision,
-  // socket delivery, the legacy contract, errors and options. Left out: index.ts and types.ts
-  // (exports and types), log.ts (one line), events/ (decision events, tested by
-  // test/events), and the features with suites of their own (cli/, cluster/,
-  // authorize-engine.ts and deliver/engine.ts, authorize-strategy.ts and identify's token modules).
-  mutate: [
-    'src/authorize.ts',
-    'src/identify/session.ts',
-    'src/identify/session-id.ts',
-    'src/identify/session-store.ts',
-    'src/identify/passport-user.ts',
-    'src/decide/callbacks.ts',
-    'src/decide/settlement.ts',
-    'src/decide/settle-once.ts',
-    'src/deliver/socket.ts',
-    'src/deliver/client-error.ts',
-    'src/legacy/accept.ts',
-    'src/legacy/socketio-09.ts',
-    'src/errors.ts',
-    'src/options.ts',
-    'src/filter-sockets-by-user.ts',
-  ],
-  ignorePatterns: ['dist', 'reports', '.tmp', 'bench', 'demo', 'coverage', '*.tgz'],
+  mutate: scope.mutate,
+  ignorePatterns: ['dist', 'reports', '.tmp', 'bench', 'demo', 'coverage', '*.tgz', 'packages/*/node_modules'],
   coverageAnalysis: 'perTest',
   // Module-level mutants would need every test file for each; the constants they touch are
   // checked by the tests that read them.
@@ -64,8 +139,8 @@ export default {
   concurrency: 2,
   timeoutMS: 10000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  tempDirName: '.stryker-tmp',
+  htmlReporter: { fileName: `reports/mutation/${scopeName}.html` },
+  jsonReporter: { fileName: `reports/mutation/${scopeName}.json` },
+  tempDirName: `.stryker-tmp-${scopeName}`,
   cleanTempDir: true,
 };

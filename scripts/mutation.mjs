@@ -1,0 +1,22 @@
+// `npm run mutation [-- scope...]`: runs Stryker once per scope of stryker.config.mjs (all of
+// them by default, core first), each writing reports/mutation/<scope>.json, then prints the
+// table per module of every report there (scripts/mutation-summary.mjs).
+import { spawnSync } from 'node:child_process';
+
+const ALL = ['options', 'handshake', 'engine', 'strategy', 'cluster'];
+const scopes = process.argv.slice(2);
+for (const scope of scopes) {
+  if (!ALL.includes(scope)) {
+    console.error(`unknown scope ${scope}; the scopes are ${ALL.join(', ')}`);
+    process.exit(2);
+  }
+}
+
+let failed = false;
+for (const scope of scopes.length > 0 ? scopes : ALL) {
+  console.log(`\n== mutation scope: ${scope}`);
+  const run = spawnSync('npx', ['stryker', 'run'], { stdio: 'inherit', env: { ...process.env, MUTATION_SCOPE: scope } });
+  if (run.status !== 0) failed = true;
+}
+spawnSync(process.execPath, ['scripts/mutation-summary.mjs'], { stdio: 'inherit' });
+process.exit(failed ? 1 : 0);
