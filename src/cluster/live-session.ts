@@ -43,10 +43,14 @@ interface WatchedSession {
   readAt: number;
   /** Callbacks of checks waiting for the read in flight, or null when none is. */
   waiting: Array<() => void> | null;
+  /** The watch's own `move`, so that `loginSocket` can move one of its sockets to its new session. */
+  move: (socket: WatchedSocket, sessionId: string | undefined, serializedUser: unknown) => void;
 }
 
-// The watch of each watched socket, so that `loginSocket` can move it to its new session.
-const movers = new WeakMap<object, (socket: WatchedSocket, sessionId: string | undefined, serializedUser: unknown) => void>();
+// The session each watched socket is watched under, over every watch of the process (a socket is
+// watched by one). Keyed by the socket: the shared socket.request's sessionID can be changed by
+// another namespace.
+const sessionOf = new WeakMap<object, WatchedSession>();
 
 /**
  * After `loginSocket`: a socket that live checks watch is watched from now on under its new
@@ -54,7 +58,7 @@ const movers = new WeakMap<object, (socket: WatchedSocket, sessionId: string | u
  * (`sessionId` undefined): the anonymous socket is watched no more. Not watched: nothing to do.
  */
 export function rewatchSocket(socket: object, sessionId: string | undefined, serializedUser: unknown): void {
-  movers.get(socket)?.(socket as WatchedSocket, sessionId, serializedUser);
+  sessionOf.get(socket)?.move(socket as WatchedSocket, sessionId, serializedUser);
 }
 
 // Timed reads are spread over a wheel of slots, one timer per node for every session: a session
@@ -74,8 +78,6 @@ export function createSessionWatch(
   settings: LiveSessionSettings,
 ): SessionWatch {
   const sessions = new Map<string, WatchedSession>();
-  // Keyed by the socket: the shared socket.request's sessionID can be changed by another namespace.
-  const sessionOf = new WeakMap<WatchedSocket, WatchedSession>();
   const tickMs = Math.max(1, Math.floor(settings.interval / SLOTS));
   let nextSlot = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -102,7 +104,7 @@ export function createSessionWatch(
     if (!watched) {
       // The slot the wheel reaches last: the first timed read comes one interval after the handshake's.
       const slot = (nextSlot + SLOTS - 1) % SLOTS;
-      watched = { sessionId, socket, user: serializedUser, more: null, slot, readAt: clock(), waiting: null };
+      watched = { sessionId, socket, user: serializedUser, more: null, slot, readAt: clock(), waiting: null, move };
       sessions.set(sessionId, watched);
       if (settings.timer && timer === undefined) {
         timer = setInterval(tick, tickMs);
@@ -288,7 +290,6 @@ export function createSessionWatch(
     add(socket, serializedUser, sessionId) {
       if (typeof sessionId !== 'string' || sessionId === '' || sessionOf.has(socket)) return;
       attach(socket, serializedUser, sessionId);
-      movers.set(socket, move);
       socket.on('disconnect', onDisconnect);
       if (settings.beforeEvents && typeof socket.use === 'function') {
         socket.use((_packet, next) => {
