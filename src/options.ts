@@ -320,9 +320,15 @@ function loadPassport(): unknown {
 
 /** A short, safe description of a wrong value, for option errors. */
 export function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? `the string "${value.slice(0, 40)}"` : `a ${typeof value}`;
+  if (typeof value === 'string') return `the string "${value.slice(0, 40)}"`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** A wrong number of milliseconds, shown as it is (a duration is no secret); anything else as {@link describe}. */
+function describeDuration(value: unknown): string {
+  return typeof value === 'number' ? String(value) : describe(value);
 }
 
 /** The option if it is a function or absent. */
@@ -351,7 +357,7 @@ function checkUserProperty(value: unknown = 'user'): string {
 function checkTimeout(value: unknown): number {
   const timeout = value ?? DEFAULT_TIMEOUT_MS;
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_TIMER_MS) {
-    throw new InvalidOptionError('timeout', `must be a positive number of milliseconds, not ${describe(timeout)}`);
+    throw new InvalidOptionError('timeout', `must be a positive number of milliseconds, not ${describeDuration(timeout)}`);
   }
   return timeout;
 }
@@ -413,7 +419,7 @@ export function checkRoomsObject(value: unknown, optionName: string): RoomNaming
   const rooms = value as RoomsOptions;
   for (const name of ['sessionRoom', 'userRoom', 'userId'] as const) {
     if (rooms[name] !== undefined && typeof rooms[name] !== 'function') {
-      throw new InvalidOptionError(`${optionName}.${name}`, `must be a function, not a ${typeof rooms[name]}`);
+      throw new InvalidOptionError(`${optionName}.${name}`, `must be a function, not ${describe(rooms[name])}`);
     }
   }
   if (!rooms.sessionRoom && !rooms.userRoom && !rooms.userId) return DEFAULT_ROOM_NAMING;
@@ -513,7 +519,7 @@ function resolveLiveSessionOption(
   const options = value as LiveSessionOptions;
   const interval = options.interval ?? DEFAULT_LIVE_SESSION_INTERVAL_MS;
   if (typeof interval !== 'number' || !Number.isFinite(interval) || interval < 1 || interval > MAX_TIMER_MS) {
-    throw new InvalidOptionError('liveSession.interval', `must be a positive number of milliseconds, not ${String(interval)}`);
+    throw new InvalidOptionError('liveSession.interval', `must be a positive number of milliseconds, not ${describeDuration(interval)}`);
   }
   const timer = options.timer ?? true;
   const beforeEvents = options.beforeEvents ?? false;
@@ -556,7 +562,7 @@ function resolveSocketSessionOption(value: unknown, store: unknown): SocketSessi
   if (rolling === true) rollingInterval = DEFAULT_ROLLING_INTERVAL_MS;
   else if (typeof rolling === 'number' && Number.isFinite(rolling) && rolling >= 1 && rolling <= MAX_TIMER_MS) rollingInterval = rolling;
   else if (rolling !== false) {
-    throw new InvalidOptionError('session.rolling', `must be true, false or a positive number of milliseconds, not ${describe(rolling)}`);
+    throw new InvalidOptionError('session.rolling', `must be true, false or a positive number of milliseconds, not ${describeDuration(rolling)}`);
   }
   if (rollingInterval !== undefined && !onSocket) {
     throw new InvalidOptionError('session.rolling', 'renews the session each socket holds: it needs session.onSocket left on');
@@ -881,8 +887,9 @@ function checkStrategy(strategy: unknown): string | StrategyLike {
   if (typeof strategy === 'function') {
     throw new InvalidOptionError('strategy', `must be a strategy instance, not its class or a function: ${hint}`);
   }
-  if (strategy === null || typeof strategy !== 'object' || typeof (strategy as StrategyLike).authenticate !== 'function') {
-    throw new InvalidOptionError('strategy', `is required: ${hint}`);
+  if (strategy === undefined || strategy === null) throw new InvalidOptionError('strategy', `is required: ${hint}`);
+  if (typeof strategy !== 'object' || typeof (strategy as StrategyLike).authenticate !== 'function') {
+    throw new InvalidOptionError('strategy', `must be a Passport strategy (with authenticate()), not ${describe(strategy)}: ${hint}`);
   }
   return strategy as StrategyLike;
 }
@@ -914,13 +921,13 @@ function checkTokenFrom(tokenFrom: unknown, level: StrategyLevel): TokenSources 
   const given = tokenFrom as Partial<Record<keyof TokenSources, unknown>>;
   const header = given.header ?? defaults.header;
   if (typeof header !== 'boolean') {
-    throw new InvalidOptionError('tokenFrom', `.header must be true or false, not ${describe(header)}`);
+    throw new InvalidOptionError('tokenFrom.header', `must be true or false, not ${describe(header)}`);
   }
   const auth = checkFieldName(given.auth ?? defaults.auth, 'auth');
   if (auth !== false && level === 'engine') {
     throw new InvalidOptionError(
-      'tokenFrom',
-      '.auth cannot be read at the engine level: handshake.auth arrives with each namespace, after the engine handshake. Use header or query, or authorizeStrategy() with io.use()',
+      'tokenFrom.auth',
+      'cannot be read at the engine level: handshake.auth arrives with each namespace, after the engine handshake. Use header or query, or authorizeStrategy() with io.use()',
     );
   }
   const query = checkFieldName(given.query ?? defaults.query, 'query');
@@ -933,7 +940,7 @@ function checkTokenFrom(tokenFrom: unknown, level: StrategyLevel): TokenSources 
 function checkFieldName(value: unknown, field: 'auth' | 'query'): string | false {
   if (value === false) return false;
   if (typeof value !== 'string' || value === '') {
-    throw new InvalidOptionError('tokenFrom', `.${field} must be a field name or false, not ${describe(value)}`);
+    throw new InvalidOptionError(`tokenFrom.${field}`, `must be a field name or false, not ${describe(value)}`);
   }
   return value;
 }

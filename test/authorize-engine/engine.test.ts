@@ -346,7 +346,7 @@ describe('authorizeEngine with session cookies on socket.io 4', () => {
       const passport = { _strategy: () => undefined };
       assert.throws(
         () => authorizeEngine({ strategy: 'jwt', passport, tokenFrom: { auth: 'token' } }),
-        (err: Any) => err instanceof InvalidOptionError && err.option === 'tokenFrom' && /engine level/.test(err.message),
+        (err: Any) => err instanceof InvalidOptionError && err.option === 'tokenFrom.auth' && /engine level/.test(err.message),
       );
       assert.throws(
         () => authorizeEngine({ strategy: 'jwt', passport, expireWithToken: true }),

@@ -53,8 +53,8 @@ describe('authorizeStrategy options', () => {
 
   it('names wrong token sources', () => {
     rejects(() => authorizeStrategy({ strategy: jwtStrategy, tokenFrom: 'header' as Any }), 'tokenFrom');
-    rejects(() => authorizeStrategy({ strategy: jwtStrategy, tokenFrom: { header: 'yes' as Any } }), 'tokenFrom', /\.header/);
-    rejects(() => authorizeStrategy({ strategy: jwtStrategy, tokenFrom: { query: '' } }), 'tokenFrom', /\.query/);
+    rejects(() => authorizeStrategy({ strategy: jwtStrategy, tokenFrom: { header: 'yes' as Any } }), 'tokenFrom.header', /true or false/);
+    rejects(() => authorizeStrategy({ strategy: jwtStrategy, tokenFrom: { query: '' } }), 'tokenFrom.query', /field name/);
     rejects(() => authorizeStrategy({ strategy: jwtStrategy, tokenFrom: { header: false, auth: false } }), 'tokenFrom', /every place/);
   });
 
