@@ -22,7 +22,7 @@ describe('remembered room names', () => {
       'salle:élève:😀',
       `long:${'x'.repeat(10_000)}`,
     ];
-    const naming = checkRoomsObject({ sessionRoom: (key) => `s:${key}`, userRoom: (id) => `${typeof id}:${id}` }, 'rooms');
+    const naming = checkRoomsObject({ sessionRoom: (key: string) => `s:${key}`, userRoom: (id: unknown) => `${typeof id}:${id}` }, 'rooms');
     for (let round = 0; round < 2; round++) {
       for (const id of odd) {
         assert.equal(userRoomName(naming, id), `string:${id}`);
@@ -32,7 +32,7 @@ describe('remembered room names', () => {
   });
 
   it('never hands one session or user the room of another, however alike their ids', () => {
-    const naming = checkRoomsObject({ userRoom: (id) => `${typeof id}:${id}` }, 'rooms');
+    const naming = checkRoomsObject({ userRoom: (id: unknown) => `${typeof id}:${id}` }, 'rooms');
     assert.equal(userRoomName(naming, 5), 'number:5');
     assert.equal(userRoomName(naming, '5'), 'string:5');
     assert.equal(userRoomName(naming, 5), 'number:5');
@@ -44,8 +44,8 @@ describe('remembered room names', () => {
   });
 
   it('keeps the names of two namings apart', () => {
-    const a = checkRoomsObject({ userRoom: (id) => `a:${id}` }, 'rooms');
-    const b = checkRoomsObject({ userRoom: (id) => `b:${id}` }, 'rooms');
+    const a = checkRoomsObject({ userRoom: (id: unknown) => `a:${id}` }, 'rooms');
+    const b = checkRoomsObject({ userRoom: (id: unknown) => `b:${id}` }, 'rooms');
     assert.equal(userRoomName(a, 'alice'), 'a:alice');
     assert.equal(userRoomName(b, 'alice'), 'b:alice');
     assert.equal(userRoomName(a, 'alice'), 'a:alice');
