@@ -7,7 +7,7 @@ import { endedSince, rememberAtLeast } from './ended-rooms';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
 import { createSessionWatch, type WatchedSocket } from './live-session';
 import { listenForDropRequests } from './reconnect';
-import { forgetNamesOfDeletedRooms, registerNaming, sessionRoomName, userRoomName } from './rooms';
+import { forgetNamesOfDeletedRooms, registerNaming, sessionKeyOf, sharedName } from './rooms';
 import { endRoomsOnRequest } from './session-ended';
 
 const debug = log('cluster');
@@ -155,15 +155,15 @@ interface Rooms {
   identity: SocketIdentity;
 }
 
-/** The rooms and identity of an accepted socket (names shared with the session's and user's other sockets); undefined when the naming gives no session room. */
+/** The rooms and identity of an accepted socket, their names shared; undefined when the naming gives no session room. */
 function roomsOf(naming: RoomNaming, sessionId: string, user: unknown, serializedUser: unknown): Rooms | undefined {
-  const named = sessionRoomName(naming, sessionId);
+  const named = naming.sessionRoom(sessionKeyOf(sessionId));
   if (typeof named !== 'string' || named === '') {
     debug('rooms.sessionRoom did not return a room name; no rooms joined');
     return undefined;
   }
   const userId = userIdFor(naming, user, serializedUser);
-  const identity: SocketIdentity = { id: userId ?? null, logged_in: true, sessionRoom: named };
+  const identity: SocketIdentity = { id: userId ?? null, logged_in: true, sessionRoom: sharedName(named) };
   if (userId === undefined) {
     debug('no user id (a string or number) for this user; no user room');
     return { rooms: [identity.sessionRoom], identity };
@@ -172,8 +172,8 @@ function roomsOf(naming: RoomNaming, sessionId: string, user: unknown, serialize
 }
 
 function roomsWithUser(naming: RoomNaming, sessionRoom: string, userId: UserId): string[] {
-  const userRoom = userRoomName(naming, userId);
-  if (typeof userRoom === 'string' && userRoom !== '') return [sessionRoom, userRoom];
+  const userRoom = naming.userRoom(userId);
+  if (typeof userRoom === 'string' && userRoom !== '') return [sessionRoom, sharedName(userRoom)];
   debug('rooms.userRoom did not return a room name; no user room');
   return [sessionRoom];
 }

@@ -8,6 +8,7 @@ import type { LiveSessionSettings, RoomNaming } from '../options';
 import type { PassportLike, SessionStoreLike } from '../types';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
 import { endLocalSocket } from './reconnect';
+import { sharedName } from './rooms';
 import type { SessionEndedReason } from './session-ended';
 
 const debug = log('live-session');
@@ -338,7 +339,7 @@ function refreshIdentity(naming: RoomNaming, socket: WatchedSocket, user: unknow
     const id = userIdFor(naming, user, serializedUser);
     if (id === undefined || id === identity.id) return;
     if (identity.id !== null) socket.leave?.(naming.userRoom(identity.id));
-    socket.join?.(naming.userRoom(id));
+    socket.join?.(sharedName(naming.userRoom(id)));
     data[IDENTITY_KEY] = { ...identity, id };
   } catch {
     debug('could not move a refreshed socket to its new user room');

@@ -79,74 +79,30 @@ export function sessionRoomOf(naming: RoomNaming, sessionId: unknown, helper: st
 }
 
 // Each socket's room names stay alive for as long as it is connected: in the adapter (its own set
-// of rooms) and in `socket.data`. The names of a session and of a user are remembered, per naming,
-// while their rooms exist: every socket of one session or user (tabs, devices, reconnects) gets
-// the one copy already in use, where a fresh string per socket would be a copy of its own, and
-// the second and later sockets skip the hash and the naming functions. A name is forgotten when its
-// room is deleted from an adapter that says so (socket.io 3.1 and later: 'delete-room'); the cap
-// bounds the rest (socket.io 2, rooms never joined).
-interface NameCache {
-  bySession: Map<string, string>;
-  byUser: Map<UserId, string>;
-  sessionOf: Map<string, string>;
-  userOf: Map<string, UserId>;
-}
-const caches = new Map<RoomNaming, NameCache>();
-const NAMES_CAP = 65_536;
+// of rooms) and in `socket.data`. Every socket of one session or user (tabs, devices) gets the one
+// copy of the name already in use here, where a fresh string per socket would be a copy of its own
+// (plus the hash it was built from). A name is forgotten when its room is deleted from an adapter
+// that says so (socket.io 3.1 and later: 'delete-room'); the cap bounds the rest (socket.io 2).
+const shared = new Map<string, string>();
+const SHARED_NAMES_CAP = 65_536;
 
-function cacheOf(naming: RoomNaming): NameCache {
-  let cache = caches.get(naming);
-  if (cache === undefined) {
-    cache = { bySession: new Map(), byUser: new Map(), sessionOf: new Map(), userOf: new Map() };
-    caches.set(naming, cache);
-  }
-  return cache;
-}
-
-function remember<K>(names: Map<K, string>, owners: Map<string, K>, key: K, name: unknown): void {
-  if (typeof name !== 'string' || name === '') return;
-  if (names.size >= NAMES_CAP) {
-    names.clear();
-    owners.clear();
-  }
-  names.set(key, name);
-  owners.set(name, key);
-}
-
-/**
- * The room of a session under this naming (what `naming.sessionRoom` returns for its session key),
- * the copy already in use when the session has one. The raw session id, as `req.sessionID` has it.
- * `naming` is an `authorize()` call's own: each naming keeps its names for the process's life.
- */
-export function sessionRoomName(naming: RoomNaming, sessionId: string): unknown {
-  const cache = cacheOf(naming);
-  const known = cache.bySession.get(sessionId);
+/** `name` itself (same characters), as the one copy every holder of this name can share. */
+export function sharedName(name: string): string {
+  const known = shared.get(name);
   if (known !== undefined) return known;
-  const name: unknown = naming.sessionRoom(sessionKeyOf(sessionId));
-  remember(cache.bySession, cache.sessionOf, sessionId, name);
+  if (shared.size >= SHARED_NAMES_CAP) shared.clear();
+  shared.set(name, name);
   return name;
 }
 
-/** The room of a user under this naming (what `naming.userRoom` returns), the copy already in use when there is one. */
-export function userRoomName(naming: RoomNaming, userId: UserId): unknown {
-  const cache = cacheOf(naming);
-  const known = cache.byUser.get(userId);
-  if (known !== undefined) return known;
-  const name: unknown = naming.userRoom(userId);
-  remember(cache.byUser, cache.userOf, userId, name);
-  return name;
-}
-
-/** How many room names are remembered, over every naming (bounded; for the tests). */
-export function roomNameCount(): number {
-  let count = 0;
-  for (const cache of caches.values()) count += cache.bySession.size + cache.byUser.size;
-  return count;
+/** How many names are held for sharing (bounded; for the tests). */
+export function sharedNameCount(): number {
+  return shared.size;
 }
 
 const forgetting = new WeakSet<object>();
 
-/** Forgets the names of each room this adapter deletes (once its last socket has left it). */
+/** Forgets the shared copy of each room this adapter deletes (once its last socket has left it). */
 export function forgetNamesOfDeletedRooms(adapter: unknown): void {
   const emitter = adapter as { on?: (event: 'delete-room', listener: (room: unknown) => void) => unknown } | null;
   if (emitter === null || typeof emitter !== 'object' || typeof emitter.on !== 'function' || forgetting.has(emitter)) return;
@@ -155,17 +111,5 @@ export function forgetNamesOfDeletedRooms(adapter: unknown): void {
 }
 
 function forgetName(room: unknown): void {
-  if (typeof room !== 'string') return;
-  for (const cache of caches.values()) {
-    const sessionId = cache.sessionOf.get(room);
-    if (sessionId !== undefined) {
-      cache.sessionOf.delete(room);
-      if (cache.bySession.get(sessionId) === room) cache.bySession.delete(sessionId);
-    }
-    const userId = cache.userOf.get(room);
-    if (userId !== undefined) {
-      cache.userOf.delete(room);
-      if (cache.byUser.get(userId) === room) cache.byUser.delete(userId);
-    }
-  }
+  if (typeof room === 'string') shared.delete(room);
 }

@@ -7,7 +7,7 @@ import type { PassportLike, SocketSession } from '../types';
 import { IDENTITY_KEY, type SocketIdentity, userIdFor } from './identity';
 import { rewatchSocket } from './live-session';
 import { endRoomChoosing } from './reconnect';
-import { namingFor, sessionKeyOf } from './rooms';
+import { namingFor, sessionKeyOf, sharedName } from './rooms';
 import { namespacesOf, type ServerOrNamespace } from './socket-io';
 
 const debug = log('login');
@@ -238,11 +238,11 @@ function joinRooms(
   try {
     const naming = namingFor(options.rooms, 'loginSocket(socket, user)');
     const stored = req.session?.[passport._key || 'passport'] as { user?: unknown } | undefined;
-    const sessionRoom = naming.sessionRoom(sessionKeyOf(req.sessionID));
+    const sessionRoom = sharedName(naming.sessionRoom(sessionKeyOf(req.sessionID)));
     if (oldSessionRoom !== undefined && oldSessionRoom !== sessionRoom) socket.leave?.(oldSessionRoom);
     const userId = userIdFor(naming, user, stored?.user);
     const rooms = [sessionRoom];
-    if (userId !== undefined) rooms.push(naming.userRoom(userId));
+    if (userId !== undefined) rooms.push(sharedName(naming.userRoom(userId)));
     socket.join(rooms);
     if (socket.data && typeof socket.data === 'object') {
       socket.data[IDENTITY_KEY] = { id: userId ?? null, logged_in: true, sessionRoom } satisfies SocketIdentity;
