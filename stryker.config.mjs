@@ -123,6 +123,9 @@ const scopes = {
 const scopeName = process.env.MUTATION_SCOPE ?? 'options';
 const scope = scopes[scopeName];
 if (!scope) throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(scopes).join(', ')}; got ${scopeName}`);
+// scripts/mutation-watchdog.cjs: how long one test file may run under a mutant before it counts as
+// failed (the slowest file of a scope takes 7 s alone, rolling's 19 s).
+process.env.MUTATION_FILE_LIMIT_MS ??= scopeName === 'rolling' ? '60000' : scopeName === 'cluster' ? '30000' : '20000';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -132,7 +135,7 @@ export default {
   testRunner: 'tap',
   tap: {
     testFiles: scope.testFiles,
-    nodeArgs: ['--import', 'tsx', '--test-reporter=tap'],
+    nodeArgs: ['--import', 'tsx', '--require', './scripts/mutation-watchdog.cjs', '--test-reporter=tap'],
     forceBail: true,
   },
   mutate: scope.mutate,
