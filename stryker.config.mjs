@@ -22,6 +22,8 @@ const scopes = {
   options: {
     mutate: ['src/options.ts', 'src/errors.ts'],
     testFiles: [
+      'test/errors.test.ts',
+      'test/options-messages.test.ts',
       'test/options.test.ts',
       // options.ts also holds the strategy, rooms, liveSession and cookieSession options.
       'test/authorize-strategy/options.test.ts',
