@@ -3,7 +3,10 @@
  * `authorize()` and under +0.5 KB of retained heap per socket over it), measured with the
  * auth-layer harness (bench/auth-layer.ts): the contenders run interleaved, rotated each round,
  * so ratios are per round. `rooms` alone and `liveSession` alone show each one's share;
- * docs/cluster-profile.md says where the difference goes.
+ * docs/cluster-profile.md says where the difference goes. A second part measures whole handshakes:
+ * real socket.io servers (plain, both features, none) in processes of their own, real
+ * socket.io-client connections over websocket, each disconnecting once accepted, and the server
+ * process's CPU per handshake, rounds rotated.
  *
  *   node --import tsx bench/cluster-cost.ts [--quick] [--write]
  *     (--write: its section of docs/cluster-benchmarks.md, which bench/storm.ts --write keeps)
@@ -13,6 +16,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AUTH_LAYER_FULL, AUTH_LAYER_QUICK, runAuthLayer } from './auth-layer';
+import { END_TO_END_FULL, END_TO_END_QUICK, runEndToEnd } from './end-to-end';
 import { buildBench, REPO_ROOT, removeBuild } from './lib/build';
 import { COMPAT, COMPAT_CLUSTER, COMPAT_CLUSTER_BEFORE, COMPAT_LIVE, COMPAT_ROOMS, NO_AUTH } from './lib/contenders';
 import { captureRealHandshake } from './lib/handshakes';
@@ -62,6 +66,23 @@ async function main(): Promise<void> {
         ];
       });
     const harness = spread(none.cpuUs);
+
+    const e2eConfig = quick ? END_TO_END_QUICK : END_TO_END_FULL;
+    const e2e = await runEndToEnd([NO_AUTH, COMPAT, COMPAT_CLUSTER], e2eConfig, (line) => process.stderr.write(`${line}\n`));
+    const e2ePlain = e2e.find((r) => r.id === 'compat');
+    const e2eNone = e2e.find((r) => r.id === 'none');
+    if (!e2ePlain || !e2eNone) throw new Error('missing end-to-end rows');
+    const authShare = (values: number[]) => values.map((v, i) => v - (e2eNone.serverCpuUs[i] as number));
+    const e2eRows = e2e.map((row) => {
+      const cpu = spread(row.serverCpuUs);
+      return [
+        row.label,
+        formatNumber(spread(row.perSecond).median, 0),
+        `${formatNumber(cpu.median, 0)} (${formatNumber(cpu.min, 0)}–${formatNumber(cpu.max, 0)})`,
+        row.id === 'none' ? 'n/a' : formatRatio(roundRatios(row.serverCpuUs, e2ePlain.serverCpuUs)),
+        row.id === 'none' ? 'n/a' : formatRatio(roundRatios(authShare(row.serverCpuUs), authShare(e2ePlain.serverCpuUs))),
+      ];
+    });
     const markdown = [
       '### What `rooms` + `liveSession` cost per handshake (in-process, MemoryStore)',
       '',
@@ -87,6 +108,20 @@ async function main(): Promise<void> {
         rows,
         ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
+      '',
+      `Whole handshakes, in the same run: ${e2eConfig.rounds} rounds of ${e2eConfig.handshakes.toLocaleString('en-US')} ` +
+        `real socket.io-client connections (websocket, ${e2eConfig.concurrency} in flight, ${e2eConfig.sessions.toLocaleString('en-US')} ` +
+        'sessions), each disconnecting once accepted, against a real socket.io server per contender in a process of its own; the ' +
+        "server process's CPU per handshake, connection and disconnect included. The last column compares only what " +
+        'authorization adds over the server without it.',
+      '',
+      markdownTable(['server', 'handshakes/s', 'server CPU µs/handshake', '× plain authorize', '× plain, authorization share'], e2eRows, [
+        'l',
+        'r',
+        'r',
+        'r',
+        'r',
+      ]),
     ].join('\n');
     console.log(markdown);
     if (process.argv.includes('--write')) {
