@@ -16,7 +16,9 @@ let failed = false;
 for (const scope of scopes.length > 0 ? scopes : ALL) {
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
   const edited = spawnSync('git', ['status', '--porcelain', '--', 'src', 'test'], { encoding: 'utf8' }).stdout.trim() !== '';
-  console.log(`\n== mutation scope: ${scope}, at commit ${commit}${edited ? ' with uncommitted changes in src/ or test/' : ''}, ${new Date().toISOString()}`);
+  console.log(
+    `\n== mutation scope: ${scope}, at commit ${commit}${edited ? ' with uncommitted changes in src/ or test/' : ''}, ${new Date().toISOString()}`,
+  );
   const run = spawnSync('npx', ['stryker', 'run'], { stdio: 'inherit', env: { ...process.env, MUTATION_SCOPE: scope } });
   if (run.status !== 0) failed = true;
 }
