@@ -47,7 +47,13 @@ const scopes = {
       'test/hardening/answers.test.ts',
       'test/matrix/socketio4-express4-passport07-session119-memory.test.ts',
       'test/matrix/socketio2-express4-passport04-session117-memory.test.ts',
+      'test/matrix/socketio4-express5-passport050-session119-cookieparser13-memory.test.ts',
       'test/hardening/properties.test.ts',
+      // What the run of 2026-12-01 lacked (docs/mutation.md): the session option's Session, a
+      // handshake's timings and sessionIdRejected fact, and the work the cookie reader saves.
+      'test/session/socket-session.test.ts',
+      'test/hardening/cookie-reading.test.ts',
+      'test/events/decision-events.test.ts',
     ],
   },
   // The core, part 2b: legacy apps' cookieParser option, read by the built-in reader when it reads alike.
