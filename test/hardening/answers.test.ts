@@ -88,6 +88,8 @@ describe('expired sessions, whatever shape the store gives cookie.expires', () =
   const shapes: [string, () => unknown, boolean][] = [
     ['epoch milliseconds as a number, in the past', () => Date.now() - 1000, true],
     ['epoch milliseconds as a numeric string, in the past', () => String(Date.now() - 1000), true],
+    ['epoch milliseconds as a numeric string with spaces around, in the past', () => ` ${Date.now() - 1000} `, true],
+    ['epoch milliseconds with a fraction, as a string, in the past', () => `${Date.now() - 1000}.25`, true],
     ['a Date in the past', () => new Date(Date.now() - 1000), true],
     ['an ISO date string in the past', () => new Date(Date.now() - 1000).toISOString(), true],
     ['epoch milliseconds as a number, in the future', () => Date.now() + 60_000, false],
