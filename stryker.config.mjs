@@ -90,6 +90,8 @@ const scopes = {
       'test/hardening/properties.test.ts',
       // The facts each decision reports (sources, timings) and the user id the rooms are named by.
       'test/events/decision-events.test.ts',
+      // Added after the run of 2026-12-01 (docs/mutation.md): each namespace socket's own user.
+      'test/hardening/namespaces.test.ts',
     ],
   },
   // authorizeEngine: the handshake at engine.io's level, and the recovery guard.
