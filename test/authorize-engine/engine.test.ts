@@ -64,11 +64,19 @@ async function withEngineApp<T>(options: Partial<EngineAuthorizeOptions>, body: 
 /** A raw engine.io polling handshake, as a browser's first request. */
 async function rawHandshake(url: string, headers: Record<string, string> = {}, path = HANDSHAKE) {
   const response = await fetch(url + path, { headers });
-  return { status: response.status, type: response.headers.get('content-type'), body: await response.text() };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    cache: response.headers.get('cache-control'),
+    body: await response.text(),
+  };
 }
 
 /** A raw WebSocket handshake (HTTP Upgrade) without `sid`: the first request of a WebSocket-only client. */
-function rawUpgrade(url: string, headers: Record<string, string> = {}): Promise<{ status: number; type?: string; body: string }> {
+function rawUpgrade(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type?: string; cache?: string; body: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = httpRequest({
@@ -93,7 +101,14 @@ function rawUpgrade(url: string, headers: Record<string, string> = {}): Promise<
       response.on('data', (chunk: string) => {
         body += chunk;
       });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'], body }));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          type: response.headers['content-type'],
+          cache: response.headers['cache-control'],
+          body,
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -128,6 +143,7 @@ describe('authorizeEngine with session cookies on socket.io 4', () => {
       const response = await rawHandshake(app.url);
       assert.equal(response.status, 401);
       assert.equal(response.type, 'application/json');
+      assert.equal(response.cache, 'no-store', 'no cache keeps a refusal');
       assert.deepEqual(JSON.parse(response.body), { code: 'ERR_NO_SESSION', message: 'No session found' });
     });
 
@@ -158,6 +174,7 @@ describe('authorizeEngine with session cookies on socket.io 4', () => {
       const response = await rawUpgrade(app.url);
       assert.equal(response.status, 401);
       assert.equal(response.type, 'application/json');
+      assert.equal(response.cache, 'no-store', 'no cache keeps a refusal');
       assert.deepEqual(JSON.parse(response.body), { code: 'ERR_NO_SESSION', message: 'No session found' });
     });
 
