@@ -562,7 +562,10 @@ function resolveSocketSessionOption(value: unknown, store: unknown): SocketSessi
   if (rolling === true) rollingInterval = DEFAULT_ROLLING_INTERVAL_MS;
   else if (typeof rolling === 'number' && Number.isFinite(rolling) && rolling >= 1 && rolling <= MAX_TIMER_MS) rollingInterval = rolling;
   else if (rolling !== false) {
-    throw new InvalidOptionError('session.rolling', `must be true, false or a positive number of milliseconds, not ${describeDuration(rolling)}`);
+    throw new InvalidOptionError(
+      'session.rolling',
+      `must be true, false or a positive number of milliseconds, not ${describeDuration(rolling)}`,
+    );
   }
   if (rollingInterval !== undefined && !onSocket) {
     throw new InvalidOptionError('session.rolling', 'renews the session each socket holds: it needs session.onSocket left on');
