@@ -16,6 +16,15 @@ process.env.FC_RUNS ??= '30';
  * Left out everywhere: index.ts, types.ts and client.ts (exports, types, the browser helper with a
  * suite of its own), log.ts (one line), events/ (tested by test/events, reached from the core).
  */
+/** The suites every part of the handshake is reached by: edges, security, store answers, socket.io 4 and 2. */
+const HANDSHAKE_SUITES = [
+  'test/hardening/edges.test.ts',
+  'test/hardening/security.test.ts',
+  'test/hardening/answers.test.ts',
+  'test/matrix/socketio4-express4-passport07-session119-memory.test.ts',
+  'test/matrix/socketio2-express4-passport04-session117-memory.test.ts',
+];
+
 const scopes = {
   // The core, part 1: every option and its check, and the coded errors. Killed by the option
   // suites and the handshake suites that pass options; the slow suites of part 2 add nothing here.
@@ -42,11 +51,7 @@ const scopes = {
   identify: {
     mutate: ['src/identify/session.ts', 'src/identify/session-id.ts', 'src/identify/session-store.ts', 'src/identify/passport-user.ts'],
     testFiles: [
-      'test/hardening/edges.test.ts',
-      'test/hardening/security.test.ts',
-      'test/hardening/answers.test.ts',
-      'test/matrix/socketio4-express4-passport07-session119-memory.test.ts',
-      'test/matrix/socketio2-express4-passport04-session117-memory.test.ts',
+      ...HANDSHAKE_SUITES,
       'test/matrix/socketio4-express5-passport050-session119-cookieparser13-memory.test.ts',
       'test/hardening/properties.test.ts',
       // What the run of 2026-12-01 lacked (docs/mutation.md): the session option's Session, a
@@ -81,11 +86,7 @@ const scopes = {
       'src/filter-sockets-by-user.ts',
     ],
     testFiles: [
-      'test/hardening/edges.test.ts',
-      'test/hardening/security.test.ts',
-      'test/hardening/answers.test.ts',
-      'test/matrix/socketio4-express4-passport07-session119-memory.test.ts',
-      'test/matrix/socketio2-express4-passport04-session117-memory.test.ts',
+      ...HANDSHAKE_SUITES,
       'test/cluster/helpers.test.ts',
       'test/hardening/properties.test.ts',
       // The facts each decision reports (sources, timings) and the user id the rooms are named by.
