@@ -43,7 +43,6 @@ export function endedSince(rooms: readonly string[], since: number): boolean {
 
 interface ServerSideNamespace {
   adapter?: { constructor?: { name?: string } };
-  on?(event: string, listener: (...args: unknown[]) => void): unknown;
   serverSideEmit?(event: string, ...args: unknown[]): unknown;
 }
 
