@@ -98,7 +98,13 @@ const scopes = {
   // authorizeEngine: the handshake at engine.io's level, and the recovery guard.
   engine: {
     mutate: ['src/authorize-engine.ts', 'src/deliver/engine.ts', 'src/deliver/recovery.ts'],
-    testFiles: ['test/authorize-engine/engine-bypass.test.ts', 'test/authorize-engine/engine.test.ts', 'test/hardening/recovery.test.ts'],
+    testFiles: [
+      'test/authorize-engine/engine-bypass.test.ts',
+      'test/authorize-engine/engine.test.ts',
+      'test/hardening/recovery.test.ts',
+      // The recovery guard runs in every socket-level handshake: a server without recovery must admit.
+      'test/matrix/socketio4-express4-passport07-session119-memory.test.ts',
+    ],
   },
   // authorizeStrategy: tokens through a Passport strategy, alone or beside the session.
   strategy: {

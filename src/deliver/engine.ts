@@ -1,7 +1,7 @@
 import { type IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { HandshakeRecord } from '../decide/record';
-import { AuthorizationError, type AuthorizationErrorCode, ErrorCodes } from '../errors';
+import { AuthorizationError, type AuthorizationErrorCode } from '../errors';
 import { outcomeOf } from '../events/decision-events';
 import { log } from '../log';
 import type { Verdict } from '../types';
@@ -20,19 +20,17 @@ export interface EngineRefusal {
   data?: unknown;
 }
 
-/** An engine.io request: engine.io parses the query into `_query` before running middlewares. */
+/**
+ * An engine.io request. engine.io (6.4 and later, the versions with `io.engine.use`) parses the
+ * query into `_query` before it runs any middleware, for polling, WebSocket and uWebSockets.js alike.
+ */
 export interface EngineRequest extends IncomingMessage {
   _query?: Record<string, string>;
 }
 
-/** The engine.io query of a request. */
+/** The engine.io query of a request; none when engine.io did not parse one (no sid: authorized). */
 export function engineQueryOf(req: EngineRequest): Record<string, string> {
-  if (req._query !== null && typeof req._query === 'object') return req._query;
-  try {
-    return Object.fromEntries(new URL(req.url ?? '/', 'http://engine.invalid').searchParams);
-  } catch {
-    return {};
-  }
+  return req._query ?? {};
 }
 
 /**
@@ -76,11 +74,11 @@ export function deliverToEngine(
  * critical failure: a store or strategy that failed, a callback that threw or never answered.
  */
 function refusalStatusOf(record: HandshakeRecord, verdict: Error): { status: number; code: AuthorizationErrorCode } {
-  const { code, critical } = outcomeOf(record, verdict);
-  const refusedCode: AuthorizationErrorCode = code === 'OK' ? ErrorCodes.HANDSHAKE_REFUSED : code;
-  if (critical) return { status: 500, code: refusedCode };
-  if (record.failure === null && refusedCode === ErrorCodes.HANDSHAKE_REFUSED) return { status: 403, code: refusedCode };
-  return { status: 401, code: refusedCode };
+  // A refusal's outcome is never 'OK' (that is no verdict and no failure).
+  const { code, critical } = outcomeOf(record, verdict) as { code: AuthorizationErrorCode; critical: boolean };
+  if (critical) return { status: 500, code };
+  // No failure found on the way means a user was found and the app's success refused it.
+  return { status: record.failure === null ? 403 : 401, code };
 }
 
 function refusalBody(verdict: Error, code: AuthorizationErrorCode): string {
@@ -102,7 +100,7 @@ function refuseHandshake(req: EngineRequest, res: ServerResponse, verdict: Error
   debug('handshake refused with HTTP %d: %s', status, code);
   // engine.io hands an upgrade request a stand-in response whose writeHead() writes nothing.
   if (!(res instanceof ServerResponse)) {
-    refuseUpgrade((res as { socket?: Duplex }).socket ?? req.socket, status, body);
+    refuseUpgrade(req.socket, status, body);
     return;
   }
   if (res.headersSent) {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { authorizeEngine, type DecisionEvent, type EngineAuthorizeOptions, InvalidOptionError } from '../../src';
 import {
@@ -33,10 +34,15 @@ interface EngineApp extends TestApp {
 }
 
 /** The test app with no namespace middleware, and authorizeEngine on its engine. */
-async function startEngineApp(options: Partial<EngineAuthorizeOptions> = {}, app: AppOptions = {}): Promise<EngineApp> {
+async function startEngineApp(
+  options: Partial<EngineAuthorizeOptions> = {},
+  app: AppOptions = {},
+  earlier?: (req: Any, res: Any, next: () => void) => void,
+): Promise<EngineApp> {
   const started = await startApp(stack, { ...app, install: () => {}, namespaces: ['/chat'] });
   const events: DecisionEvent[] = [];
   const faults = withFaults(started.store);
+  if (earlier) started.io.engine.use(earlier);
   started.io.engine.use(
     authorizeEngine({
       store: started.store,
@@ -68,6 +74,7 @@ async function rawHandshake(url: string, headers: Record<string, string> = {}, p
     status: response.status,
     type: response.headers.get('content-type'),
     cache: response.headers.get('cache-control'),
+    length: response.headers.get('content-length'),
     body: await response.text(),
   };
 }
@@ -76,7 +83,7 @@ async function rawHandshake(url: string, headers: Record<string, string> = {}, p
 function rawUpgrade(
   url: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; type?: string; cache?: string; body: string }> {
+): Promise<{ status: number; type?: string; cache?: string; length?: string; connection?: string; body: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = httpRequest({
@@ -106,6 +113,8 @@ function rawUpgrade(
           status: response.statusCode ?? 0,
           type: response.headers['content-type'],
           cache: response.headers['cache-control'],
+          length: response.headers['content-length'],
+          connection: response.headers.connection,
           body,
         }),
       );
@@ -144,6 +153,7 @@ describe('authorizeEngine with session cookies on socket.io 4', () => {
       assert.equal(response.status, 401);
       assert.equal(response.type, 'application/json');
       assert.equal(response.cache, 'no-store', 'no cache keeps a refusal');
+      assert.equal(response.length, String(Buffer.byteLength(response.body)));
       assert.deepEqual(JSON.parse(response.body), { code: 'ERR_NO_SESSION', message: 'No session found' });
     });
 
@@ -175,6 +185,8 @@ describe('authorizeEngine with session cookies on socket.io 4', () => {
       assert.equal(response.status, 401);
       assert.equal(response.type, 'application/json');
       assert.equal(response.cache, 'no-store', 'no cache keeps a refusal');
+      assert.equal(response.length, String(Buffer.byteLength(response.body)));
+      assert.equal(response.connection, 'close', 'the refused upgrade connection is not kept');
       assert.deepEqual(JSON.parse(response.body), { code: 'ERR_NO_SESSION', message: 'No session found' });
     });
 
@@ -266,6 +278,70 @@ describe('authorizeEngine with session cookies on socket.io 4', () => {
           message: 'Alice is banned',
           data: { until: '2030-01-01' },
         });
+      });
+    });
+
+    it('answers 403 without the data when the refusal error carries data JSON cannot send, and keeps serving', async () => {
+      let refuse = true;
+      const success = (_d: Any, accept: Any) => {
+        if (refuse) return accept(Object.assign(new Error('banned'), { data: { until: 10n } }));
+        accept();
+      };
+      await withEngineApp({ success }, async (app) => {
+        const cookie = await app.login('alice');
+        const response = await rawHandshake(app.url, { cookie });
+        assert.equal(response.status, 403);
+        assert.deepEqual(JSON.parse(response.body), { code: 'ERR_HANDSHAKE_REFUSED', message: 'banned' });
+        refuse = false;
+        assert.equal((await rawHandshake(app.url, { cookie })).status, 200);
+      });
+    });
+
+    it('ends a refused request whose response an earlier engine middleware already started, and keeps serving', async () => {
+      let early = true;
+      const earlier = (_req: Any, res: Any, next: () => void) => {
+        if (early) {
+          early = false;
+          res.writeHead(200, { 'Content-Type': 'text/plain' });
+          res.write('started early;');
+        }
+        next();
+      };
+      const app = await startEngineApp({}, {}, earlier);
+      try {
+        const response = await rawHandshake(app.url);
+        assert.equal(response.body, 'started early;', 'no open packet, no refusal body after the started response');
+        await until(() => app.events.length === 1, 'the decision');
+        assert.equal(app.events[0]?.code, 'ERR_NO_SESSION');
+        assert.equal((await rawHandshake(app.url)).status, 401);
+        assert.equal((await rawHandshake(app.url, { cookie: await app.login('alice') })).status, 200);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('keeps serving when a WebSocket client hangs up before its refusal is written', async () => {
+      const fail = (_d: Any, _m: string, _c: boolean, accept: Any) => setTimeout(() => accept(null, false), 150);
+      await withEngineApp({ fail }, async (app) => {
+        const { hostname, port } = new URL(app.url);
+        const hungUp = new Promise<void>((resolve) => {
+          const socket = connect({ host: hostname, port: Number(port) }, () => {
+            socket.write(
+              'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+                `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n\r\n`,
+            );
+            setTimeout(() => {
+              socket.destroy();
+              resolve();
+            }, 20);
+          });
+        });
+        await hungUp;
+        await until(() => app.events.length === 1, 'the decision after the client left');
+        assert.equal(app.events[0]?.accepted, false);
+        const response = await rawUpgrade(app.url);
+        assert.equal(response.status, 401);
+        assert.equal((await rawUpgrade(app.url, { cookie: await app.login('alice') })).status, 101);
       });
     });
 

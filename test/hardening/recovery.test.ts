@@ -49,8 +49,8 @@ describe('connectionStateRecovery with its default skipMiddlewares: true', () =>
 
   it('refuses every handshake with ERR_RECOVERY_SKIPS_AUTHORIZATION, a logged-in one too, until skipMiddlewares is false', async () => {
     const cookie = await app.login('alice');
-    const warnings: { code?: string }[] = [];
-    const onWarning = (warning: { code?: string }) => warnings.push(warning);
+    const warnings: { code?: string; message: string }[] = [];
+    const onWarning = (warning: { code?: string; message: string }) => warnings.push(warning);
     process.on('warning', onWarning);
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
@@ -64,7 +64,9 @@ describe('connectionStateRecovery with its default skipMiddlewares: true', () =>
         }
       }
       await new Promise((resolve) => setImmediate(resolve));
-      assert.equal(warnings.filter((w) => w.code === 'ERR_RECOVERY_SKIPS_AUTHORIZATION').length, 1, 'one process warning per server');
+      const mine = warnings.filter((w) => w.code === 'ERR_RECOVERY_SKIPS_AUTHORIZATION');
+      assert.equal(mine.length, 1, 'one process warning per server');
+      assert.match(mine[0]?.message ?? '', /set connectionStateRecovery\.skipMiddlewares to false/, 'the warning says what to configure');
     } finally {
       process.off('warning', onWarning);
     }
