@@ -1,5 +1,5 @@
 // Mutation testing, one scope at a time: `npm run mutation` runs every scope in turn
-// (scripts/mutation.mjs); `npm run mutation -- engine` runs one. Not part of CI: the eight scopes
+// (scripts/mutation.mjs); `npm run mutation -- engine` runs one. Not part of CI: the nine scopes
 // take a few hours on two cores. Results and the surviving mutants are explained in
 // docs/mutation.md; `node scripts/mutation-summary.mjs` prints the table per module.
 //
@@ -124,24 +124,52 @@ const scopes = {
       'test/authorize-strategy/expiry.test.ts',
     ],
   },
-  // rooms, liveSession and the helpers that act on a user or a session across the cluster.
+  // rooms and the helpers that act on a user or a session across the cluster. The suites that run
+  // nodes in processes of their own are left out: Stryker sees the coverage of its own process only.
   cluster: {
-    mutate: ['src/cluster/*.ts', '!src/cluster/rolling.ts', 'src/observers.ts'],
+    mutate: [
+      'src/cluster/rooms.ts',
+      'src/cluster/identity.ts',
+      'src/cluster/accepted-socket.ts',
+      'src/cluster/user-sockets.ts',
+      'src/cluster/socket-io.ts',
+      'src/cluster/logout.ts',
+      'src/cluster/ended-rooms.ts',
+      'src/observers.ts',
+    ],
     testFiles: [
       'test/cluster/options.test.ts',
-      'test/session/options.test.ts',
+      'test/cluster/lookup-timeout.test.ts',
       'test/cluster/session-key.test.ts',
       'test/cluster/shared-names.test.ts',
-      'test/cluster/helpers.test.ts',
       'test/cluster/room-naming.test.ts',
+      'test/cluster/helpers.test.ts',
       'test/session/ended-rooms.test.ts',
+      'test/cluster/older-majors.test.ts',
+      'test/session/reconnect.test.ts',
+      'test/cluster/live-session.test.ts',
       'test/session/cluster.test.ts',
-      'test/session/socket-session.test.ts',
+    ],
+  },
+  // liveSession, the socket's session, login and logout from a socket, and disconnects that reconnect.
+  'live-session': {
+    mutate: [
+      'src/cluster/live-session.ts',
+      'src/cluster/session-ended.ts',
+      'src/cluster/socket-session.ts',
+      'src/cluster/socket-login.ts',
+      'src/cluster/reconnect.ts',
+    ],
+    testFiles: [
+      'test/session/options.test.ts',
+      'test/cluster/live-session.test.ts',
+      'test/session/refresh-user.test.ts',
+      'test/session/socket-events.test.ts',
       'test/session/reconnect.test.ts',
       'test/session/login.test.ts',
-      'test/cluster/live-session.test.ts',
-      'test/session/socket-events.test.ts',
-      'test/session/refresh-user.test.ts',
+      'test/session/socket-session.test.ts',
+      'test/cluster/older-majors.test.ts',
+      'test/session/cluster.test.ts',
     ],
   },
   // session: { rolling }: its suite waits for real intervals, so it kills rolling.ts's mutants alone.
@@ -156,7 +184,8 @@ const scope = scopes[scopeName];
 if (!scope) throw new Error(`MUTATION_SCOPE must be one of ${Object.keys(scopes).join(', ')}; got ${scopeName}`);
 // scripts/mutation-watchdog.cjs: how long one test file may run under a mutant before it counts as
 // failed (the slowest file of a scope takes 7 s alone, rolling's 19 s).
-process.env.MUTATION_FILE_LIMIT_MS ??= scopeName === 'rolling' ? '60000' : scopeName === 'cluster' ? '30000' : '20000';
+process.env.MUTATION_FILE_LIMIT_MS ??=
+  scopeName === 'rolling' ? '60000' : scopeName === 'cluster' || scopeName === 'live-session' ? '30000' : '20000';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
