@@ -122,6 +122,8 @@ const scopes = {
       'test/authorize-engine/engine.test.ts',
       'test/authorize-strategy/strategy.test.ts',
       'test/authorize-strategy/expiry.test.ts',
+      // How clients send tokens, which place wins, socket.io 2, the recovery guard, jose's failures.
+      'test/authorize-strategy/token-reading.test.ts',
     ],
   },
   // rooms and the helpers that act on a user or a session across the cluster. The suites that run

@@ -7,7 +7,7 @@ const debug = log('strategy');
 /** How one run of a strategy ended. */
 export type StrategyOutcome =
   | { kind: 'success'; user: unknown; info: unknown }
-  | { kind: 'fail'; challenge: unknown; status: number | undefined }
+  | { kind: 'fail'; challenge: unknown }
   | { kind: 'error'; error: unknown }
   | { kind: 'pass' }
   | { kind: 'redirect' }
@@ -46,11 +46,8 @@ export function runStrategy(
 
   const attempt = Object.create(strategy) as StrategyLike & Record<string, unknown>;
   attempt.success = (user: unknown, info: unknown) => settle({ kind: 'success', user, info });
-  attempt.fail = (challenge: unknown, status: unknown) => {
-    // Passport allows fail(status) alone.
-    if (typeof challenge === 'number') settle({ kind: 'fail', challenge: undefined, status: challenge });
-    else settle({ kind: 'fail', challenge, status: typeof status === 'number' ? status : undefined });
-  };
+  // Passport allows fail(status) alone: a number is a status, not a challenge (no status is sent here).
+  attempt.fail = (challenge: unknown) => settle({ kind: 'fail', challenge: typeof challenge === 'number' ? undefined : challenge });
   attempt.error = (error: unknown) => settle({ kind: 'error', error });
   attempt.pass = () => settle({ kind: 'pass' });
   attempt.redirect = () => settle({ kind: 'redirect' });
@@ -71,8 +68,7 @@ export function runStrategy(
     return;
   }
   if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-    (result as PromiseLike<unknown>).then(undefined, (err: unknown) => {
-      if (!answer.settled) settle({ kind: 'error', error: err });
-    });
+    // A rejection after an answer is a second answer: settle() ignores it.
+    (result as PromiseLike<unknown>).then(undefined, (err: unknown) => settle({ kind: 'error', error: err }));
   }
 }

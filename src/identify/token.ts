@@ -49,12 +49,10 @@ function bareToken(value: unknown): string | undefined {
  * a JWT or has no numeric `exp`. Read only after the strategy verified the token.
  */
 export function tokenExpiry(token: string): number | undefined {
-  const payload = token.split('.')[1];
-  if (payload === undefined || payload === '') return undefined;
   try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    const exp = claims !== null && typeof claims === 'object' ? (claims as { exp?: unknown }).exp : undefined;
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+    // A token without a payload part, or one that is not JSON, or not an object, throws here.
+    const { exp } = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8'));
+    return Number.isFinite(exp) ? exp * 1000 : undefined;
   } catch {
     return undefined;
   }

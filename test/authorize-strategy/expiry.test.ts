@@ -4,10 +4,22 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import jwt from 'jsonwebtoken';
 import { authorizeStrategy, InvalidOptionError } from '../../src';
 import { whoami } from '../support/client';
 import { type Any, defineStack } from '../support/stack';
-import { connected, expiringToken, hsToken, startTokenApp, type TokenApp, type TokenAppOptions } from './support';
+import {
+  AUDIENCE,
+  connectClient,
+  connected,
+  expiringToken,
+  HS_SECRET,
+  hsToken,
+  ISSUER,
+  startTokenApp,
+  type TokenApp,
+  type TokenAppOptions,
+} from './support';
 
 const stack = defineStack();
 
@@ -87,6 +99,18 @@ describe('authorizeStrategy with expireWithToken on socket.io 4', { concurrency:
     });
   });
 
+  it('keeps a socket whose token has no exp claim connected with expireWithToken on', async () => {
+    await withApp({ options: { expireWithToken: true } }, async (app) => {
+      const socket = await connected(stack, app.url, {
+        auth: { token: jwt.sign({ sub: 1, iss: ISSUER, aud: AUDIENCE }, HS_SECRET, { algorithm: 'HS256' }) },
+      });
+      const { heard } = await listen(socket, 'token_expired', 500);
+      assert.deepEqual(heard, []);
+      assert.equal((await whoami(socket)).user.username, 'alice');
+      socket.close();
+    });
+  });
+
   it('clears the timer when the client disconnects first: nothing is emitted at expiry', async () => {
     await withApp({ options: { expireWithToken: true } }, async (app) => {
       const socket = await connected(stack, app.url, { auth: { token: expiringToken(1, 1) } });
@@ -103,6 +127,46 @@ describe('authorizeStrategy with expireWithToken on socket.io 4', { concurrency:
       const { heard } = await listen(socket, 'token_expired', 300);
       assert.deepEqual(heard, []);
       assert.equal(socket.connected, true);
+      socket.close();
+    });
+  });
+
+  it('disconnects a socket whose token expired while a later middleware was still running, once it is connected', async () => {
+    const token = expiringToken(1, 1);
+    const expiresAt = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()).exp * 1000;
+    const after = (_socket: Any, next: () => void) => setTimeout(next, Math.max(expiresAt - Date.now(), 0) + 150);
+    await withApp({ options: { expireWithToken: true }, after }, async (app) => {
+      // Listening from the start: the notice may arrive in the same read as the CONNECT packet.
+      const socket = stack.ioClient(app.url, { forceNew: true, reconnection: false, transports: ['websocket'], auth: { token } });
+      const heard: [string, unknown][] = [];
+      socket.on('connect', () => heard.push(['connect', Date.now() > expiresAt ? 'after expiry' : 'before expiry']));
+      socket.on('connect_error', (err: Error) => heard.push(['connect_error', err.message]));
+      const { heard: rest } = await listen(socket, 'token_expired', 5000);
+      socket.close();
+      assert.deepEqual(
+        [...heard, ...rest],
+        [
+          ['connect', 'after expiry'],
+          ['token_expired', NOTICE],
+          ['disconnect', 'io server disconnect'],
+        ],
+      );
+    });
+  });
+
+  it('lets a later middleware refuse a socket whose token expired meanwhile, and keeps serving', async () => {
+    const token = expiringToken(1, 1);
+    const expiresAt = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()).exp * 1000;
+    let refuse = true;
+    const after = (_socket: Any, next: (err?: Error) => void) =>
+      refuse ? setTimeout(() => next(new Error('closed for maintenance')), Math.max(expiresAt - Date.now(), 0) + 50) : next();
+    await withApp({ options: { expireWithToken: true }, after }, async (app) => {
+      const result = await connectClient(stack, app.url, { auth: { token } });
+      assert.equal(result.connected, false);
+      assert.equal(result.connected === false && result.message, 'closed for maintenance');
+      refuse = false;
+      const socket = await connected(stack, app.url, { auth: { token: hsToken(1) } });
+      assert.equal((await whoami(socket)).user.id, 1);
       socket.close();
     });
   });

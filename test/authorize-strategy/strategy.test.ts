@@ -429,6 +429,42 @@ describe('authorizeStrategy with passport-jwt on socket.io 4', () => {
         message: 'Authentication failed',
       },
       {
+        name: 'fails with a string reason',
+        strategy: custom(function (this: Any) {
+          this.fail('token revoked');
+        }),
+        code: 'ERR_STRATEGY_FAILED',
+        critical: false,
+        message: 'token revoked',
+      },
+      {
+        name: 'fails with an info whose message is not a string',
+        strategy: custom(function (this: Any) {
+          this.fail({ message: 42 });
+        }),
+        code: 'ERR_STRATEGY_FAILED',
+        critical: false,
+        message: 'Authentication failed',
+      },
+      {
+        name: 'fails with an error of its own whose code only looks like a library code',
+        strategy: custom(function (this: Any) {
+          this.fail(Object.assign(new Error('account locked'), { code: 'ERR_ACCOUNT_LOCKED' }));
+        }),
+        code: 'ERR_STRATEGY_FAILED',
+        critical: false,
+        message: 'account locked',
+      },
+      {
+        name: "fails with jsonwebtoken's error class and no message",
+        strategy: custom(function (this: Any) {
+          this.fail(Object.assign(new Error(''), { name: 'JsonWebTokenError' }));
+        }),
+        code: 'ERR_TOKEN_INVALID',
+        critical: false,
+        message: 'Invalid token: rejected',
+      },
+      {
         name: 'fails with a status only',
         strategy: custom(function (this: Any) {
           this.fail(403);
@@ -450,6 +486,32 @@ describe('authorizeStrategy with passport-jwt on socket.io 4', () => {
           else assert.match(call?.message ?? '', behaviour.message);
           await refused(stack, app.url, { auth: { token: 'some-token' } });
           assert.equal(recorder.calls.length, 2);
+        });
+      });
+    }
+
+    for (const [what, strategy] of [
+      [
+        'throws after answering',
+        custom(function (this: Any) {
+          this.success({ id: 7, name: 'first' });
+          throw new Error('thrown after the answer');
+        }),
+      ],
+      [
+        'rejects its promise after answering',
+        custom(async function (this: Any) {
+          this.success({ id: 7, name: 'first' });
+          throw new Error('rejected after the answer');
+        }),
+      ],
+    ] as const) {
+      it(`keeps the answer of a strategy that ${what}`, async () => {
+        const recorder = recordingFail();
+        await withApp({ options: { strategy, fail: recorder.fail } }, async (app) => {
+          const socket = track(await connected(stack, app.url, { auth: { token: 'x' } }));
+          assert.deepEqual((await whoami(socket)).user, { id: 7, name: 'first', logged_in: true });
+          assert.equal(recorder.calls.length, 0, 'fail was not called');
         });
       });
     }

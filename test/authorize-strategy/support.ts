@@ -71,6 +71,8 @@ export interface TokenAppOptions {
   withSessions?: boolean;
   namespaces?: string[];
   app?: Omit<AppOptions, 'install' | 'namespaces'>;
+  /** A namespace middleware of the app's own, run after authorizeStrategy. */
+  after?: (socket: Any, next: (err?: Error) => void) => void;
 }
 
 export interface TokenApp extends TestApp {
@@ -119,6 +121,7 @@ export async function startTokenApp(stack: Stack, config: TokenAppOptions): Prom
       });
       register(passport);
       if (config.mode === 'socket') nsp.use(authorizeStrategy(middlewareOptions(passport)));
+      if (config.after) nsp.use(config.after);
     },
   });
   if (config.mode === 'engine') app.io.engine.use(authorizeEngine(middlewareOptions(app.passport)));
@@ -133,6 +136,8 @@ export interface ClientOptions {
   auth?: Record<string, unknown>;
   query?: Record<string, string>;
   cookie?: string;
+  /** Any other request headers, as sent (polling, and WebSocket from Node.js). */
+  headers?: Record<string, string>;
   namespace?: string;
   timeoutMs?: number;
 }
@@ -154,6 +159,7 @@ export function connectClient(stack: Stack, url: string, options: ClientOptions 
   const headers: Record<string, string> = {};
   if (options.bearer !== undefined) headers.authorization = `Bearer ${options.bearer}`;
   if (options.cookie !== undefined) headers.cookie = options.cookie;
+  Object.assign(headers, options.headers);
   const socket = stack.ioClient(url + (options.namespace ?? ''), {
     forceNew: true,
     reconnection: false,
