@@ -1,5 +1,5 @@
 // Mutation testing, one scope at a time: `npm run mutation` runs every scope in turn
-// (scripts/mutation.mjs); `npm run mutation -- engine` runs one. Not part of CI: the nine scopes
+// (scripts/mutation.mjs); `npm run mutation -- engine` runs one. Not part of CI: the ten scopes
 // take a few hours on two cores. Results and the surviving mutants are explained in
 // docs/mutation.md; `node scripts/mutation-summary.mjs` prints the table per module.
 //
@@ -14,7 +14,7 @@ process.env.FC_RUNS ??= '30';
  * What each scope mutates, and the in-process suites (real servers, real clients, real stores)
  * that may kill its mutants, cheapest first since a failing file ends a mutant's run.
  * Left out everywhere: index.ts, types.ts and client.ts (exports, types, the browser helper with a
- * suite of its own), log.ts (one line), events/ (tested by test/events, reached from the core).
+ * suite of its own), log.ts (one line).
  */
 /** The suites every part of the handshake is reached by: edges, security, store answers, socket.io 4 and 2. */
 const HANDSHAKE_SUITES = [
@@ -137,15 +137,16 @@ const scopes = {
       'src/cluster/socket-io.ts',
       'src/cluster/logout.ts',
       'src/cluster/ended-rooms.ts',
-      'src/observers.ts',
     ],
     testFiles: [
       'test/cluster/options.test.ts',
+      'test/cluster/helper-arguments.test.ts',
       'test/cluster/lookup-timeout.test.ts',
       'test/cluster/session-key.test.ts',
       'test/cluster/shared-names.test.ts',
       'test/cluster/room-naming.test.ts',
       'test/cluster/helpers.test.ts',
+      'test/cluster/logout.test.ts',
       'test/session/ended-rooms.test.ts',
       'test/cluster/older-majors.test.ts',
       'test/session/reconnect.test.ts',
@@ -173,6 +174,11 @@ const scopes = {
       'test/cluster/older-majors.test.ts',
       'test/session/cluster.test.ts',
     ],
+  },
+  // What operators see: decision events, socket events and the metrics built on them.
+  events: {
+    mutate: ['src/events/*.ts', 'src/observers.ts'],
+    testFiles: ['test/events/decision-events.test.ts', 'test/events/metrics.test.ts', 'test/session/socket-events.test.ts'],
   },
   // session: { rolling }: its suite waits for real intervals, so it kills rolling.ts's mutants alone.
   rolling: {

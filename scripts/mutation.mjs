@@ -3,7 +3,7 @@
 // table per module of every report there (scripts/mutation-summary.mjs).
 import { spawnSync } from 'node:child_process';
 
-const ALL = ['options', 'identify', 'cookie-parser', 'decide', 'engine', 'strategy', 'cluster', 'live-session', 'rolling'];
+const ALL = ['options', 'identify', 'cookie-parser', 'decide', 'engine', 'strategy', 'cluster', 'live-session', 'events', 'rolling'];
 const scopes = process.argv.slice(2);
 for (const scope of scopes) {
   if (!ALL.includes(scope)) {

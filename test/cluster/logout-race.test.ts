@@ -161,23 +161,3 @@ handshakeOnOtherNode('PostgreSQL adapter and store', 'postgres', () => {
     },
   };
 });
-
-describe("logoutSockets with scope 'user' reads the serialized user under the Passport instance's own session key", () => {
-  let node: ClusterNode;
-  before(async () => {
-    node = await startNode({ name: 'keyed', store: new session.MemoryStore(), passportKey: 'auth', userWithoutId: true });
-  });
-  after(async () => {
-    await node.close();
-  });
-
-  it("ends every session of a user without id, found through session['auth'].user", async () => {
-    const first = await login(node.url, 'alice');
-    const second = await login(node.url, 'alice');
-    const here = await connectSocket(node.url, first);
-    const elsewhere = await connectSocket(node.url, second);
-    await post(node.url, '/logout?scope=user', first);
-    assert.equal((await ending(here)).told, 'logout');
-    assert.equal((await ending(elsewhere)).told, 'logout', "the user's other session was not ended");
-  });
-});

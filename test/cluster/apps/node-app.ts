@@ -133,6 +133,16 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
   app.post('/logout-middleware', disconnectOnLogout(io), (req, res, next) => {
     req.logout((err) => (err ? next(err) : res.json({ ok: true })));
   });
+  // A logout whose response is sent late: its sockets must end after the response, not before.
+  app.post('/logout-late', (req, res, next) => {
+    logoutSockets(io, req);
+    req.logout((err) => (err ? next(err) : setTimeout(() => res.json({ ok: true }), 400)));
+  });
+  // logoutSockets called once the response has been sent: it ends the sockets at once.
+  app.post('/end-after-response', (req, res) => {
+    res.once('finish', () => logoutSockets(io, req));
+    res.json({ ok: true });
+  });
 
   app.post('/test/hold', (_req, res) => {
     hold.next = true;
