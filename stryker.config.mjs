@@ -145,6 +145,7 @@ const scopes = {
       'test/cluster/session-key.test.ts',
       'test/cluster/shared-names.test.ts',
       'test/cluster/room-naming.test.ts',
+      'test/cluster/rooms-not-named.test.ts',
       'test/cluster/helpers.test.ts',
       'test/cluster/logout.test.ts',
       'test/session/ended-rooms.test.ts',

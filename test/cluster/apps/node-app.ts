@@ -133,6 +133,11 @@ export async function startNode(options: NodeOptions): Promise<ClusterNode> {
   app.post('/logout-middleware', disconnectOnLogout(io), (req, res, next) => {
     req.logout((err) => (err ? next(err) : res.json({ ok: true })));
   });
+  // A session without a login: a visitor who has been here before.
+  app.post('/visit', (req, res) => {
+    (req.session as unknown as { visited: boolean }).visited = true;
+    res.json({ ok: true });
+  });
   // A logout whose response is sent late: its sockets must end after the response, not before.
   app.post('/logout-late', (req, res, next) => {
     logoutSockets(io, req);
