@@ -38,6 +38,15 @@ describe('authorizeStrategy options', () => {
     );
   });
 
+  it("answers socket.io 0.9's authorization call with an error naming authorizeStrategy(), instead of throwing into it", () => {
+    const middleware = authorizeStrategy({ strategy: 'jwt', passport: registry }) as unknown as (data: object, accept: Any) => void;
+    const answers: unknown[] = [];
+    middleware({ headers: { authorization: 'Bearer x' }, query: {} }, (err: unknown) => answers.push(err));
+    assert.equal(answers.length, 1);
+    assert.ok(answers[0] instanceof Error);
+    assert.equal(answers[0].message, 'passport.socketio-compat: authorizeStrategy() is a socket.io middleware for socket.io 1 and later');
+  });
+
   it('names a missing, empty or wrong strategy', () => {
     rejects(() => authorizeStrategy({} as Any), 'strategy', /is required/);
     rejects(() => authorizeStrategy({ strategy: '' }), 'strategy', /must not be empty/);

@@ -373,6 +373,36 @@ describe('authorizeStrategy with passport-jwt on socket.io 4', () => {
       });
     });
 
+    it('looks the name up in a Passport-like registry that keeps its strategies in _strategies only', async () => {
+      const registry = { _strategies: { jwt: new JwtStrategy(jwtStrategyOptions(), findUser), broken: {} } };
+      await withApp({ options: { passport: registry as Any } }, async (app) => {
+        const socket = track(await connected(stack, app.url, { auth: { token: hsToken(1) } }));
+        assert.deepEqual((await whoami(socket)).user, ALICE);
+      });
+      for (const name of ['broken', 'bearer']) {
+        const recorder = recordingFail();
+        await withApp({ options: { passport: registry as Any, strategy: name, fail: recorder.fail } }, async (app) => {
+          await refused(stack, app.url, { auth: { token: hsToken(1) } });
+          assert.equal(recorder.calls[0]?.error.code, 'ERR_STRATEGY_ERROR');
+          assert.match(recorder.calls[0]?.message ?? '', new RegExp(`Unknown authentication strategy "${name}"`));
+        });
+      }
+    });
+
+    it('refuses as an unknown strategy when the registry throws while looking it up', async () => {
+      const recorder = recordingFail();
+      const registry = {
+        _strategy() {
+          throw new Error('registry exploded');
+        },
+      };
+      await withApp({ options: { passport: registry as Any, fail: recorder.fail } }, async (app) => {
+        await refused(stack, app.url, { auth: { token: hsToken(1) } });
+        assert.equal(recorder.calls[0]?.error.code, 'ERR_STRATEGY_ERROR');
+        assert.match(recorder.calls[0]?.message ?? '', /Unknown authentication strategy "jwt"/);
+      });
+    });
+
     it('refuses with a critical ERR_STRATEGY_ERROR naming a strategy that is not registered', async () => {
       const recorder = recordingFail();
       await withApp({ options: { strategy: 'bearer', fail: recorder.fail } }, async (app) => {
