@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jwtVerify, SignJWT } from 'jose';
 import { Server } from 'socket.io';
 import { whoami } from '../support/client';
 import { trackSockets } from '../support/sockets';
@@ -176,10 +175,13 @@ describe("authorizeStrategy and connectionStateRecovery's default skipMiddleware
 });
 
 describe('authorizeStrategy with a strategy written on jose: its failures by their codes', () => {
+  // jose is an ES module: these CommonJS tests load it with import().
+  const jose = import('jose');
   const KEY = new TextEncoder().encode('the jose test key, thirty-two bytes at least');
   const OTHER_KEY = new TextEncoder().encode('another jose key, thirty-two bytes at least!');
   const now = () => Math.floor(Date.now() / 1000);
-  const sign = (claims: { exp?: number; nbf?: number; aud?: string }, key = KEY) => {
+  const sign = async (claims: { exp?: number; nbf?: number; aud?: string }, key = KEY) => {
+    const { SignJWT } = await jose;
     const jwt = new SignJWT({})
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('1')
@@ -194,10 +196,12 @@ describe('authorizeStrategy with a strategy written on jose: its failures by the
     authenticate(this: Any, req: Any) {
       const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (token === undefined) return this.fail();
-      jwtVerify(token, KEY, { audience: 'chat-api' }).then(
-        ({ payload }) => this.success({ id: Number(payload.sub), name: 'Alice' }),
-        (err: unknown) => this.fail(err),
-      );
+      jose
+        .then(({ jwtVerify }) => jwtVerify(token, KEY, { audience: 'chat-api' }))
+        .then(
+          ({ payload }) => this.success({ id: Number(payload.sub), name: 'Alice' }),
+          (err: unknown) => this.fail(err),
+        );
     },
   };
 
