@@ -50,7 +50,7 @@ function bareToken(value: unknown): string | undefined {
  */
 export function tokenExpiry(token: string): number | undefined {
   try {
-    // A token without a payload part, or one that is not JSON, or not an object, throws here.
+    // A token without a payload part, or whose payload is not JSON (or is null), throws here.
     const { exp } = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8'));
     return Number.isFinite(exp) ? exp * 1000 : undefined;
   } catch {
