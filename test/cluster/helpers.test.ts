@@ -7,27 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import session from 'express-session';
 import { type ClusterNode, startNode } from './apps/node-app';
+import { soloNode } from './solo-node';
 import { type ClientSocket, closeAll, connectSocket, ending, get, login, post, sessionIdOf, stillConnectedAfter } from './support';
 
 describe('cluster helpers on a single node', () => {
-  let node: ClusterNode;
-  const open: ClientSocket[] = [];
-  const connect = async (cookie: string, namespace?: string) => {
-    const socket = await connectSocket(node.url, cookie, { namespace });
-    open.push(socket);
-    return socket;
-  };
-
-  before(async () => {
-    node = await startNode({ name: 'solo', store: new session.MemoryStore() });
-  });
-  after(async () => {
-    closeAll(open);
-    await node.close();
-  });
+  const solo = soloNode({ name: 'solo', store: new session.MemoryStore() });
+  const connect = (cookie: string, namespace?: string) => solo.connect(cookie, namespace);
 
   it('puts a logged-in socket in its session room and user room, with its identity in socket.data', async () => {
-    const cookie = await login(node.url, 'alice');
+    const cookie = await login(solo.node.url, 'alice');
     const socket = await connect(cookie);
     const seen = await askWhoami(socket);
     const sessionRoom = seen.rooms.find((room: string) => room.startsWith('passport:session:'));
@@ -38,32 +26,32 @@ describe('cluster helpers on a single node', () => {
   });
 
   it('never puts the session id in a room name or in socket.data', async () => {
-    const cookie = await login(node.url, 'alice');
+    const cookie = await login(solo.node.url, 'alice');
     const sessionId = sessionIdOf(cookie);
     const seen = await askWhoami(await connect(cookie));
     assert.ok(sessionId.length > 10);
     assert.ok(!JSON.stringify(seen).includes(sessionId), 'the session id is nowhere in rooms or data');
-    const fetched = await get(node.url, '/sockets/user/1');
+    const fetched = await get(solo.node.url, '/sockets/user/1');
     assert.ok(!JSON.stringify(fetched).includes(sessionId));
   });
 
   it('fetchSocketsByUser finds every socket of a user, by id and by filter, and no one else', async () => {
-    const aliceA = await connect(await login(node.url, 'alice'));
-    const aliceB = await connect(await login(node.url, 'alice'));
-    const bob = await connect(await login(node.url, 'bob'));
-    const byId: Array<{ id: string; data: any }> = await get(node.url, '/sockets/user/1');
+    const aliceA = await connect(await login(solo.node.url, 'alice'));
+    const aliceB = await connect(await login(solo.node.url, 'alice'));
+    const bob = await connect(await login(solo.node.url, 'bob'));
+    const byId: Array<{ id: string; data: any }> = await get(solo.node.url, '/sockets/user/1');
     const ids = byId.map((socket) => socket.id);
     assert.ok(ids.includes(aliceA.id as string) && ids.includes(aliceB.id as string));
     assert.ok(!ids.includes(bob.id as string));
     assert.ok(byId.every((socket) => socket.data.passport.id === 1 && socket.data.node === 'solo'));
-    const byFilter: Array<{ id: string }> = await get(node.url, '/sockets/filter/1');
+    const byFilter: Array<{ id: string }> = await get(solo.node.url, '/sockets/filter/1');
     assert.deepEqual(byFilter.map((socket) => socket.id).sort(), [...ids].sort());
   });
 
   it('emitToUser reaches every socket of the user and no other', async () => {
-    const aliceA = await connect(await login(node.url, 'alice'));
-    const aliceB = await connect(await login(node.url, 'alice'));
-    const bob = await connect(await login(node.url, 'bob'));
+    const aliceA = await connect(await login(solo.node.url, 'alice'));
+    const aliceB = await connect(await login(solo.node.url, 'alice'));
+    const bob = await connect(await login(solo.node.url, 'bob'));
     const notes: string[] = [];
     for (const [name, socket] of [
       ['aliceA', aliceA],
@@ -72,20 +60,20 @@ describe('cluster helpers on a single node', () => {
     ] as const) {
       socket.on('note', () => notes.push(name));
     }
-    await post(node.url, '/emit/user/1');
+    await post(solo.node.url, '/emit/user/1');
     // A round trip on each socket: the note, if sent to it, arrived before the echo.
     await Promise.all([aliceA, aliceB, bob].map((socket) => stillConnectedAfter(socket)));
     assert.deepEqual(notes.sort(), ['aliceA', 'aliceB']);
   });
 
   it('disconnectUser ends every socket of the user, in every namespace, telling the client the reason; others stay', async () => {
-    const aliceCookie = await login(node.url, 'alice');
+    const aliceCookie = await login(solo.node.url, 'alice');
     const alice = await connect(aliceCookie);
     const aliceChat = await connect(aliceCookie, '/chat');
-    const aliceElsewhere = await connect(await login(node.url, 'alice'));
-    const bob = await connect(await login(node.url, 'bob'));
+    const aliceElsewhere = await connect(await login(solo.node.url, 'alice'));
+    const bob = await connect(await login(solo.node.url, 'bob'));
     const ended = Promise.all([alice, aliceChat, aliceElsewhere].map(ending));
-    await post(node.url, '/disconnect/user/1?reason=banned');
+    await post(solo.node.url, '/disconnect/user/1?reason=banned');
     for (const end of await ended) {
       assert.deepEqual(end.order, ['session_ended:banned', 'disconnect:io server disconnect']);
     }
@@ -93,39 +81,39 @@ describe('cluster helpers on a single node', () => {
   });
 
   it('disconnectSession ends the sockets of that session only', async () => {
-    const cookie = await login(node.url, 'alice');
+    const cookie = await login(solo.node.url, 'alice');
     const mine = await connect(cookie);
     const mineChat = await connect(cookie, '/chat');
-    const otherSession = await connect(await login(node.url, 'alice'));
+    const otherSession = await connect(await login(solo.node.url, 'alice'));
     const ended = Promise.all([mine, mineChat].map(ending));
-    await post(node.url, '/disconnect/my-session', cookie);
+    await post(solo.node.url, '/disconnect/my-session', cookie);
     for (const end of await ended) assert.equal(end.told, 'revoked');
     assert.equal(await stillConnectedAfter(otherSession), true);
   });
 
   for (const route of ['/logout', '/logout-middleware']) {
     it(`${route} ends the sockets of the session with reason 'logout'; the user's other sessions stay`, async () => {
-      const cookie = await login(node.url, 'alice');
+      const cookie = await login(solo.node.url, 'alice');
       const tab = await connect(cookie);
       const chat = await connect(cookie, '/chat');
-      const phone = await connect(await login(node.url, 'alice'));
+      const phone = await connect(await login(solo.node.url, 'alice'));
       const ended = Promise.all([tab, chat].map(ending));
-      await post(node.url, route, cookie);
+      await post(solo.node.url, route, cookie);
       for (const end of await ended) {
         assert.deepEqual(end.order, ['session_ended:logout', 'disconnect:io server disconnect']);
       }
       assert.equal(await stillConnectedAfter(phone), true);
-      await assert.rejects(connectSocket(node.url, cookie), /No session found/, 'the old cookie no longer connects');
+      await assert.rejects(connectSocket(solo.node.url, cookie), /No session found/, 'the old cookie no longer connects');
     });
   }
 
   it("logout with scope 'user' ends every session of the user", async () => {
-    const cookie = await login(node.url, 'alice');
+    const cookie = await login(solo.node.url, 'alice');
     const tab = await connect(cookie);
-    const phone = await connect(await login(node.url, 'alice'));
-    const bob = await connect(await login(node.url, 'bob'));
+    const phone = await connect(await login(solo.node.url, 'alice'));
+    const bob = await connect(await login(solo.node.url, 'bob'));
     const ended = Promise.all([tab, phone].map(ending));
-    await post(node.url, '/logout?scope=user', cookie);
+    await post(solo.node.url, '/logout?scope=user', cookie);
     for (const end of await ended) assert.equal(end.told, 'logout');
     assert.equal(await stillConnectedAfter(bob), true);
   });

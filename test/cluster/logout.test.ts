@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import session from 'express-session';
 import { logoutSockets } from '../../src';
 import { type ClusterNode, startNode } from './apps/node-app';
+import { soloNode } from './solo-node';
 import { type ClientSocket, closeAll, connectSocket, type Ending, ending, login, post, sessionIdOf, stillConnectedAfter } from './support';
 
 /** How the socket ended, or 'still connected' when it had not after `ms`. */
@@ -18,26 +19,14 @@ function endingWithin(socket: ClientSocket, ms: number): Promise<Ending | 'still
 }
 
 describe('logoutSockets on one node', () => {
-  let node: ClusterNode;
-  const open: ClientSocket[] = [];
-  const connect = async (cookie: string) => {
-    const socket = await connectSocket(node.url, cookie);
-    open.push(socket);
-    return socket;
-  };
-  before(async () => {
-    node = await startNode({ name: 'solo', store: new session.MemoryStore() });
-  });
-  after(async () => {
-    closeAll(open);
-    await node.close();
-  });
+  const solo = soloNode({ name: 'solo', store: new session.MemoryStore() });
+  const connect = (cookie: string, namespace?: string) => solo.connect(cookie, namespace);
 
   it('keeps the sockets until the logout response is sent, then ends them', async () => {
-    const cookie = await login(node.url, 'alice');
+    const cookie = await login(solo.node.url, 'alice');
     const socket = await connect(cookie);
     const ended = ending(socket);
-    const responded = post(node.url, '/logout-late', cookie);
+    const responded = post(solo.node.url, '/logout-late', cookie);
     // The route answers 400 ms after logoutSockets and req.logout.
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(socket.connected, true, 'ended before the response was sent');
@@ -46,10 +35,10 @@ describe('logoutSockets on one node', () => {
   });
 
   it('ends the sockets at once when called after the response was sent', async () => {
-    const cookie = await login(node.url, 'alice');
+    const cookie = await login(solo.node.url, 'alice');
     const socket = await connect(cookie);
-    const other = await connect(await login(node.url, 'alice'));
-    await post(node.url, '/end-after-response', cookie);
+    const other = await connect(await login(solo.node.url, 'alice'));
+    await post(solo.node.url, '/end-after-response', cookie);
     const outcome = await endingWithin(socket, 3000);
     assert.notEqual(outcome, 'still connected');
     assert.equal(outcome !== 'still connected' && outcome.told, 'logout');
@@ -57,30 +46,30 @@ describe('logoutSockets on one node', () => {
   });
 
   it('ends the sockets at once for a request without a response object (a session id alone)', async () => {
-    const cookie = await login(node.url, 'bob');
+    const cookie = await login(solo.node.url, 'bob');
     const socket = await connect(cookie);
-    logoutSockets(node.io, { sessionID: sessionIdOf(cookie) }, { reason: 'revoked' });
+    logoutSockets(solo.node.io, { sessionID: sessionIdOf(cookie) }, { reason: 'revoked' });
     const outcome = await endingWithin(socket, 3000);
     assert.equal(outcome !== 'still connected' && outcome.told, 'revoked');
   });
 
   it("with scope 'user' and no user on the request, ends the request's session only", async () => {
-    const cookie = await login(node.url, 'bob');
+    const cookie = await login(solo.node.url, 'bob');
     const socket = await connect(cookie);
-    const otherSession = await connect(await login(node.url, 'bob'));
-    logoutSockets(node.io, { sessionID: sessionIdOf(cookie) }, { scope: 'user' });
+    const otherSession = await connect(await login(solo.node.url, 'bob'));
+    logoutSockets(solo.node.io, { sessionID: sessionIdOf(cookie) }, { scope: 'user' });
     const outcome = await endingWithin(socket, 3000);
     assert.equal(outcome !== 'still connected' && outcome.told, 'logout');
     assert.equal(await stillConnectedAfter(otherSession), true);
   });
 
   it("with scope 'user', reads the user from the request's session when req.user is gone", async () => {
-    const cookie = await login(node.url, 'bob');
+    const cookie = await login(solo.node.url, 'bob');
     const first = await connect(cookie);
-    const second = await connect(await login(node.url, 'bob'));
-    const alice = await connect(await login(node.url, 'alice'));
+    const second = await connect(await login(solo.node.url, 'bob'));
+    const alice = await connect(await login(solo.node.url, 'alice'));
     const request = { sessionID: sessionIdOf(cookie), session: { passport: { user: 2 } } };
-    logoutSockets(node.io, request, { scope: 'user' });
+    logoutSockets(solo.node.io, request, { scope: 'user' });
     for (const socket of [first, second]) {
       const outcome = await endingWithin(socket, 3000);
       assert.equal(outcome !== 'still connected' && outcome.told, 'logout');
